@@ -1,0 +1,48 @@
+import gifenc from 'gifenc';
+import { type Image, createImage, encodePng } from './image.js';
+
+/** Lays frames side by side (wrapping after `columns`) into one image, with a gap between them. */
+export function frameStrip(frames: readonly Image[], { columns = frames.length, gap = 4 } = {}): Image {
+  if (frames.length === 0) throw new RangeError('frameStrip needs at least one frame');
+  const w = Math.max(...frames.map((f) => f.width));
+  const h = Math.max(...frames.map((f) => f.height));
+  const cols = Math.max(1, Math.min(columns, frames.length));
+  const rows = Math.ceil(frames.length / cols);
+  const out = createImage(cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap, [255, 255, 255]);
+  frames.forEach((f, i) => {
+    const x0 = (i % cols) * (w + gap);
+    const y0 = Math.floor(i / cols) * (h + gap);
+    for (let y = 0; y < f.height; y++) {
+      const src = f.data.subarray(y * f.width * 3, (y + 1) * f.width * 3);
+      out.data.set(src, ((y0 + y) * out.width + x0) * 3);
+    }
+  });
+  return out;
+}
+
+/** An episode as a PNG strip (frames side by side), for people and reports. */
+export function episodeToPngStrip(frames: readonly Image[], options?: { columns?: number; gap?: number }): Buffer {
+  return encodePng(frameStrip(frames, options));
+}
+
+/** An episode as an animated GIF; `delayMs` is the time each frame is shown. */
+// gifenc ships CommonJS only; its named exports are read off the default export.
+const { GIFEncoder, applyPalette, quantize } = gifenc;
+
+export function episodeToGif(frames: readonly Image[], { delayMs = 500 } = {}): Uint8Array {
+  if (frames.length === 0) throw new RangeError('episodeToGif needs at least one frame');
+  const gif = GIFEncoder();
+  for (const f of frames) {
+    const rgba = new Uint8Array(f.width * f.height * 4);
+    for (let i = 0, j = 0; j < f.data.length; i += 4, j += 3) {
+      rgba[i] = f.data[j]!;
+      rgba[i + 1] = f.data[j + 1]!;
+      rgba[i + 2] = f.data[j + 2]!;
+      rgba[i + 3] = 255;
+    }
+    const palette = quantize(rgba, 256, { format: 'rgb565' });
+    gif.writeFrame(applyPalette(rgba, palette, 'rgb565'), f.width, f.height, { palette, delay: delayMs });
+  }
+  gif.finish();
+  return gif.bytes();
+}
