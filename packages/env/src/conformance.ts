@@ -46,7 +46,11 @@ async function playSeeded(env: Env, seed: number, maxSteps: number): Promise<Tra
 export function describeEnvConformance(
   name: string,
   makeEnv: () => Env | Promise<Env>,
-  { seeds = [0, 1, 2], maxSteps = 1000, invalidActions = [-1, 1.5, 'not-an-action', null, 1e9] }: ConformanceOptions = {},
+  {
+    seeds = [0, 1, 2],
+    maxSteps = 1000,
+    invalidActions = [-1, 1.5, 'not-an-action', null, 1e9],
+  }: ConformanceOptions = {},
 ): void {
   describe(`env conformance: ${name}`, () => {
     it('replays an episode exactly for the same seed', async () => {

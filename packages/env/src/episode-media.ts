@@ -1,5 +1,5 @@
-import gifenc from 'gifenc';
-import { type Image, createImage, encodePng } from './image.js';
+import * as gifencModule from 'gifenc';
+import { createImage, encodePng, type Image } from './image.js';
 
 /** Lays frames side by side (wrapping after `columns`) into one image, with a gap between them. */
 export function frameStrip(frames: readonly Image[], { columns = frames.length, gap = 4 } = {}): Image {
@@ -21,12 +21,17 @@ export function frameStrip(frames: readonly Image[], { columns = frames.length, 
 }
 
 /** An episode as a PNG strip (frames side by side), for people and reports. */
-export function episodeToPngStrip(frames: readonly Image[], options?: { columns?: number; gap?: number }): Buffer {
+export function episodeToPngStrip(
+  frames: readonly Image[],
+  options?: { columns?: number; gap?: number },
+): Buffer {
   return encodePng(frameStrip(frames, options));
 }
 
 /** An episode as an animated GIF; `delayMs` is the time each frame is shown. */
-// gifenc ships CommonJS only; its named exports are read off the default export.
+// gifenc's CommonJS build (Node) puts everything on the default export; its ESM build (bundlers) has named exports.
+const gifenc: typeof gifencModule.default =
+  typeof (gifencModule as any).GIFEncoder === 'function' ? (gifencModule as any) : gifencModule.default;
 const { GIFEncoder, applyPalette, quantize } = gifenc;
 
 export function episodeToGif(frames: readonly Image[], { delayMs = 500 } = {}): Uint8Array {

@@ -8,7 +8,11 @@ export interface Image {
 }
 
 /** A black (or filled) RGB image. */
-export function createImage(width: number, height: number, fill: [number, number, number] = [0, 0, 0]): Image {
+export function createImage(
+  width: number,
+  height: number,
+  fill: [number, number, number] = [0, 0, 0],
+): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`Image size must be positive integers, got ${width}×${height}`);
   }
@@ -49,8 +53,15 @@ export function imageFromRgba(width: number, height: number, rgba: Uint8Array | 
 
 /** Encodes an RGB image as a PNG file. */
 export function encodePng(image: Image): Buffer {
-  if (!isImage(image)) throw new TypeError('encodePng expects an RGB Image {width, height, data: Uint8Array}');
-  const png = new PNG({ width: image.width, height: image.height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
+  if (!isImage(image))
+    throw new TypeError('encodePng expects an RGB Image {width, height, data: Uint8Array}');
+  const png = new PNG({
+    width: image.width,
+    height: image.height,
+    colorType: 2,
+    inputColorType: 2,
+    inputHasAlpha: false,
+  });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENV_ID_PATTERN, type EnvRegistry, type EnvSpec, registry as defaultRegistry } from './registry.js';
+import { registry as defaultRegistry, ENV_ID_PATTERN, type EnvRegistry, type EnvSpec } from './registry.js';
 
 /** The env plugin specification this version of `@rl4vlm/env` implements. */
 export const ENV_SPECIFICATION_VERSION = 'rl4vlm.env/v1';
@@ -24,15 +24,22 @@ export interface EnvPluginManifest {
   envs: EnvSpec<any>[];
 }
 
-const fn = (what: string) => z.custom<(...args: any[]) => any>((v) => typeof v === 'function', { message: `${what} must be a function` });
+const fn = (what: string) =>
+  z.custom<(...args: any[]) => any>((v) => typeof v === 'function', {
+    message: `${what} must be a function`,
+  });
 
 const envSpecSchema = z.object({
-  id: z.string().regex(ENV_ID_PATTERN, { message: "must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0'" }),
+  id: z
+    .string()
+    .regex(ENV_ID_PATTERN, { message: "must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0'" }),
   factory: fn('factory'),
   maxEpisodeSteps: z.number().int().positive().optional(),
   kwargs: z.record(z.string(), z.unknown()).optional(),
   kwargsSchema: z
-    .custom<{ safeParse: unknown }>((v) => typeof (v as any)?.safeParse === 'function', { message: 'must be a zod schema' })
+    .custom<{ safeParse: unknown }>((v) => typeof (v as any)?.safeParse === 'function', {
+      message: 'must be a zod schema',
+    })
     .optional(),
   text: fn('text').optional(),
   description: z.string().optional(),
@@ -73,8 +80,15 @@ export function validateEnvManifest(value: unknown, source = 'an unnamed plugin'
     throw new InvalidManifestError(
       source,
       parsed.error.issues.map((issue) => ({
-        field: issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)',
-        message: issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'is required' : issue.message,
+        field:
+          issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '') || '(root)',
+        message:
+          issue.code === 'invalid_type' && issue.message.includes('undefined')
+            ? 'is required'
+            : issue.message,
       })),
     );
   }
@@ -85,7 +99,14 @@ export function validateEnvManifest(value: unknown, source = 'an unnamed plugin'
 }
 
 /** Validates a manifest and registers all its envs (in the default registry unless one is given). */
-export function registerManifest(value: unknown, { source, registry = defaultRegistry, override = false }: { source?: string; registry?: EnvRegistry; override?: boolean } = {}): EnvPluginManifest {
+export function registerManifest(
+  value: unknown,
+  {
+    source,
+    registry = defaultRegistry,
+    override = false,
+  }: { source?: string; registry?: EnvRegistry; override?: boolean } = {},
+): EnvPluginManifest {
   const manifest = validateEnvManifest(value, source ?? (value as any)?.name);
   for (const spec of manifest.envs) registry.register(spec, { override });
   return manifest;

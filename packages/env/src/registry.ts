@@ -39,7 +39,9 @@ export class UnknownEnvError extends Error {
 
   constructor(id: string, available: string[]) {
     const suggestion = closestMatch(id, available);
-    const list = available.length ? available.map((a) => `  - ${a}`).join('\n') : '  (none: load a plugin first)';
+    const list = available.length
+      ? available.map((a) => `  - ${a}`).join('\n')
+      : '  (none: load a plugin first)';
     super(
       `Unknown env id '${id}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''}\nRegistered env ids:\n${list}`,
     );
@@ -68,7 +70,9 @@ export class EnvRegistry {
   /** Adds a spec; registering the same id twice is an error unless `override` is set. */
   register(spec: EnvSpec<any>, { override = false } = {}): void {
     if (!ENV_ID_PATTERN.test(spec.id)) {
-      throw new RangeError(`Env id '${spec.id}' must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0'`);
+      throw new RangeError(
+        `Env id '${spec.id}' must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0'`,
+      );
     }
     if (typeof spec.factory !== 'function') throw new TypeError(`Env '${spec.id}' needs a factory function`);
     if (this.specs.has(spec.id) && !override) {

@@ -16,7 +16,9 @@ export interface InvalidReply {
 
 /** True when `parse` returned {@link InvalidReply}. */
 export function isInvalidReply(x: unknown): x is InvalidReply {
-  return typeof x === 'object' && x !== null && 'invalid' in x && typeof (x as InvalidReply).invalid === 'string';
+  return (
+    typeof x === 'object' && x !== null && 'invalid' in x && typeof (x as InvalidReply).invalid === 'string'
+  );
 }
 
 /**
@@ -71,7 +73,11 @@ export class TextEnv<Obs, Act> implements Env<Obs, string> {
   private last?: { observation: Obs; info: Info };
   private elapsed = 0;
 
-  constructor(env: Env<Obs, Act>, text: TextInterface<Obs, Act>, { onInvalid = { kind: 'random' } as InvalidReplyPolicy } = {}) {
+  constructor(
+    env: Env<Obs, Act>,
+    text: TextInterface<Obs, Act>,
+    { onInvalid = { kind: 'random' } as InvalidReplyPolicy } = {},
+  ) {
     this.env = env;
     this.text = text;
     this.onInvalid = onInvalid;

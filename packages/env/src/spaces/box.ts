@@ -9,7 +9,9 @@ export class Box implements Space<number[]> {
 
   constructor(length: number, low: number, high: number) {
     if (!Number.isInteger(length) || length < 0 || !(low <= high)) {
-      throw new RangeError(`Box needs a length >= 0 and low <= high, got length ${length}, [${low}, ${high}]`);
+      throw new RangeError(
+        `Box needs a length >= 0 and low <= high, got length ${length}, [${low}, ${high}]`,
+      );
     }
     this.shape = [length];
     this.low = low;

@@ -1,7 +1,9 @@
 import type { Rng } from '../rng.js';
 import type { Space, SpaceJSON } from './space.js';
 
-type Sampled<S extends Record<string, Space<unknown>>> = { [K in keyof S]: S[K] extends Space<infer T> ? T : never };
+type Sampled<S extends Record<string, Space<unknown>>> = {
+  [K in keyof S]: S[K] extends Space<infer T> ? T : never;
+};
 
 /**
  * A record of named sub-spaces, e.g. `{image: ImageSpace, state: Box}`.

@@ -16,11 +16,14 @@ export class Discrete implements Space<number> {
   readonly labels?: readonly string[];
 
   constructor(n: number, { start = 0, labels }: { start?: number; labels?: readonly string[] } = {}) {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Discrete(n) needs a positive integer n, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`Discrete(n) needs a positive integer n, got ${n}`);
     if (!Number.isInteger(start)) throw new RangeError(`Discrete start must be an integer, got ${start}`);
     if (labels !== undefined) {
-      if (labels.length !== n) throw new RangeError(`Discrete(${n}) got ${labels.length} labels; give one per action`);
-      if (new Set(labels).size !== labels.length) throw new RangeError(`Discrete labels must be distinct: ${labels.join(', ')}`);
+      if (labels.length !== n)
+        throw new RangeError(`Discrete(${n}) got ${labels.length} labels; give one per action`);
+      if (new Set(labels).size !== labels.length)
+        throw new RangeError(`Discrete labels must be distinct: ${labels.join(', ')}`);
     }
     this.n = n;
     this.start = start;
@@ -37,7 +40,8 @@ export class Discrete implements Space<number> {
 
   /** The label of action `a` (or its number as text when the space has no labels). */
   label(a: number): string {
-    if (!this.contains(a)) throw new RangeError(`Action ${a} is not in Discrete(${this.n}, start=${this.start})`);
+    if (!this.contains(a))
+      throw new RangeError(`Action ${a} is not in Discrete(${this.n}, start=${this.start})`);
     return this.labels ? this.labels[a - this.start]! : String(a);
   }
 
@@ -48,6 +52,11 @@ export class Discrete implements Space<number> {
   }
 
   toJSON(): SpaceJSON {
-    return { type: 'Discrete', n: this.n, start: this.start, ...(this.labels ? { labels: [...this.labels] } : {}) };
+    return {
+      type: 'Discrete',
+      n: this.n,
+      start: this.start,
+      ...(this.labels ? { labels: [...this.labels] } : {}),
+    };
   }
 }

@@ -9,8 +9,18 @@ export class Text implements Space<string> {
   readonly maxLength: number;
   readonly charset: string;
 
-  constructor({ minLength = 0, maxLength, charset = DEFAULT_CHARSET }: { minLength?: number; maxLength: number; charset?: string }) {
-    if (!Number.isInteger(maxLength) || maxLength < 0 || !Number.isInteger(minLength) || minLength < 0 || minLength > maxLength) {
+  constructor({
+    minLength = 0,
+    maxLength,
+    charset = DEFAULT_CHARSET,
+  }: { minLength?: number; maxLength: number; charset?: string }) {
+    if (
+      !Number.isInteger(maxLength) ||
+      maxLength < 0 ||
+      !Number.isInteger(minLength) ||
+      minLength < 0 ||
+      minLength > maxLength
+    ) {
       throw new RangeError(`Text needs integers 0 <= minLength <= maxLength, got ${minLength}..${maxLength}`);
     }
     this.minLength = minLength;
@@ -34,6 +44,11 @@ export class Text implements Space<string> {
   }
 
   toJSON(): SpaceJSON {
-    return { type: 'Text', minLength: this.minLength, maxLength: this.maxLength, ...(this.charset ? { charset: this.charset } : {}) };
+    return {
+      type: 'Text',
+      minLength: this.minLength,
+      maxLength: this.maxLength,
+      ...(this.charset ? { charset: this.charset } : {}),
+    };
   }
 }

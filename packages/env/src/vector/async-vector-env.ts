@@ -75,7 +75,10 @@ export class AsyncVectorEnv<Obs, Act> extends VectorEnv<Obs, Act> {
     if (sources.length === 0) throw new RangeError('AsyncVectorEnv needs at least one env source');
     this.numEnvs = sources.length;
     this.workers = sources.map((source, i) => {
-      const module = /^[./]/.test(source.module) && !source.module.startsWith('file:') ? pathToFileURL(source.module).href : source.module;
+      const module =
+        /^[./]/.test(source.module) && !source.module.startsWith('file:')
+          ? pathToFileURL(source.module).href
+          : source.module;
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...source, module } });
       worker.on('message', ({ id, value, error }) => {
         const p = this.calls.get(id);
@@ -84,7 +87,9 @@ export class AsyncVectorEnv<Obs, Act> extends VectorEnv<Obs, Act> {
         if (error) p.reject(new Error(`AsyncVectorEnv env ${i} (${source.id ?? source.module}): ${error}`));
         else p.resolve(value);
       });
-      worker.on('error', (err) => this.failAll(new Error(`AsyncVectorEnv worker ${i} crashed: ${err.message}`)));
+      worker.on('error', (err) =>
+        this.failAll(new Error(`AsyncVectorEnv worker ${i} crashed: ${err.message}`)),
+      );
       return worker;
     });
   }
@@ -103,7 +108,10 @@ export class AsyncVectorEnv<Obs, Act> extends VectorEnv<Obs, Act> {
     });
   }
 
-  protected resetOne(i: number, options: { seed?: number; options?: Record<string, unknown> }): Promise<ResetResult<Obs>> {
+  protected resetOne(
+    i: number,
+    options: { seed?: number; options?: Record<string, unknown> },
+  ): Promise<ResetResult<Obs>> {
     return this.call(i, 'reset', options);
   }
 

@@ -20,7 +20,10 @@ export class SyncVectorEnv<Obs, Act> extends VectorEnv<Obs, Act> {
     this.numEnvs = this.envs.length;
   }
 
-  protected async resetOne(i: number, options: { seed?: number; options?: Record<string, unknown> }): Promise<ResetResult<Obs>> {
+  protected async resetOne(
+    i: number,
+    options: { seed?: number; options?: Record<string, unknown> },
+  ): Promise<ResetResult<Obs>> {
     return this.envs[i]!.reset(options);
   }
 

@@ -29,12 +29,21 @@ export abstract class VectorEnv<Obs, Act> {
   private pending: boolean[] = [];
   private started = false;
 
-  protected abstract resetOne(index: number, options: { seed?: number; options?: Record<string, unknown> }): Promise<ResetResult<Obs>>;
+  protected abstract resetOne(
+    index: number,
+    options: { seed?: number; options?: Record<string, unknown> },
+  ): Promise<ResetResult<Obs>>;
   protected abstract stepOne(index: number, action: Act): Promise<StepResult<Obs>>;
   protected abstract renderOne(index: number): Promise<Image>;
   abstract close(): Promise<void>;
 
-  async reset({ seed, options }: { seed?: number; options?: Record<string, unknown> } = {}): Promise<VectorResetResult<Obs>> {
+  async reset({
+    seed,
+    options,
+  }: {
+    seed?: number;
+    options?: Record<string, unknown>;
+  } = {}): Promise<VectorResetResult<Obs>> {
     const seeds = seed === undefined ? undefined : deriveSeeds(seed, this.numEnvs);
     const results = await Promise.all(
       Array.from({ length: this.numEnvs }, (_, i) => this.resetOne(i, { seed: seeds?.[i], options })),
@@ -53,7 +62,13 @@ export abstract class VectorEnv<Obs, Act> {
       actions.map(async (action, i): Promise<StepResult<Obs>> => {
         if (this.pending[i]) {
           const r = await this.resetOne(i, {});
-          return { observation: r.observation, reward: 0, terminated: false, truncated: false, info: { ...r.info, autoreset: true } };
+          return {
+            observation: r.observation,
+            reward: 0,
+            terminated: false,
+            truncated: false,
+            info: { ...r.info, autoreset: true },
+          };
         }
         return this.stepOne(i, action);
       }),

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { EnvRegistry, InvalidManifestError, registerManifest, validateEnvManifest } from '../src/index.js';
+import { WalkEnv } from './fixtures/walk-env.js';
+
+const good = () => ({
+  specificationVersion: 'rl4vlm.env/v1',
+  name: 'walk-plugin',
+  version: '1.2.3',
+  envs: [{ id: 'walk/Walk-v0', factory: () => new WalkEnv(), maxEpisodeSteps: 10 }],
+});
+
+function fieldsOf(value: unknown): string[] {
+  try {
+    validateEnvManifest(value, 'walk-plugin');
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidManifestError);
+    return (e as InvalidManifestError).fields;
+  }
+  return [];
+}
+
+describe('env plugin manifest', () => {
+  it('accepts a valid manifest and registers its envs', () => {
+    const r = new EnvRegistry();
+    const m = registerManifest(good(), { registry: r });
+    expect(m.name).toBe('walk-plugin');
+    expect(r.ids()).toEqual(['walk/Walk-v0']);
+  });
+
+  it('rejects a malformed manifest with the field name', () => {
+    expect(fieldsOf({ ...good(), specificationVersion: 'rl4vlm.env/v0' })).toEqual(['specificationVersion']);
+    expect(fieldsOf({ ...good(), version: 'latest' })).toEqual(['version']);
+    const { name: _n, ...noName } = good();
+    expect(fieldsOf(noName)).toEqual(['name']);
+    expect(fieldsOf({ ...good(), envs: [{ id: 'walk', factory: () => null }] })).toEqual(['envs[0].id']);
+    expect(fieldsOf({ ...good(), envs: [{ id: 'walk/Walk-v0', factory: 'not a function' }] })).toEqual([
+      'envs[0].factory',
+    ]);
+    expect(fieldsOf({ ...good(), envs: [] })).toEqual(['envs']);
+    expect(() => validateEnvManifest({ ...good(), version: 'x' }, 'walk-plugin')).toThrow(
+      /Invalid env plugin manifest from walk-plugin:\n {2}- version: must be a semver/,
+    );
+    expect(() => validateEnvManifest(null, 'broken-pkg')).toThrow(/broken-pkg/);
+  });
+
+  it('rejects a manifest listing an id twice', () => {
+    const m = good();
+    m.envs.push(m.envs[0]!);
+    expect(() => validateEnvManifest(m, 'dup')).toThrow(/lists 'walk\/Walk-v0' twice/);
+  });
+});
