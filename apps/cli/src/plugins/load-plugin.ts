@@ -1,0 +1,100 @@
+import { type EnvPluginManifest, validateEnvManifest } from '@rl4vlm/env';
+import { type PolicyPluginManifest, validatePolicyManifest } from '@rl4vlm/policy';
+import { PluginLoadError } from './plugin-error.js';
+import type { ResolvedPlugin } from './resolve-plugin.js';
+import { classifySpecification, type PluginKind } from './specification.js';
+
+/** A plugin whose manifest was imported and validated. */
+export type LoadedPlugin =
+  | { kind: 'env'; ref: string; name: string; version: string; url: string; manifest: EnvPluginManifest }
+  | {
+      kind: 'policy';
+      ref: string;
+      name: string;
+      version: string;
+      url: string;
+      manifest: PolicyPluginManifest;
+    };
+
+const hasSpecification = (v: unknown) =>
+  typeof v === 'object' && v !== null && 'specificationVersion' in (v as object);
+
+/**
+ * The manifest a plugin module exports: its default export (unwrapping the `default.default`
+ * that CommonJS interop produces), or else the one named export carrying a `specificationVersion`.
+ */
+export function pickManifest(ref: string, mod: Record<string, unknown>): unknown {
+  let value = mod.default;
+  if (hasSpecification((value as any)?.default) && !hasSpecification(value)) value = (value as any).default;
+  if (value !== undefined) return value;
+  const named = Object.entries(mod).filter(([, v]) => hasSpecification(v));
+  if (named.length === 1) return named[0]![1];
+  if (named.length > 1) {
+    throw new PluginLoadError(
+      ref,
+      `it has no default export and several named exports look like manifests (${named.map(([k]) => k).join(', ')}); export the manifest as default`,
+    );
+  }
+  throw new PluginLoadError(
+    ref,
+    'it has no default export; a plugin must `export default` its manifest ({ specificationVersion, name, version, envs | policies })',
+  );
+}
+
+/** Validates an imported manifest as the kind its `specificationVersion` says, naming the plugin in every error. */
+export function validateManifest(
+  ref: string,
+  value: unknown,
+  declaredKind?: string,
+): {
+  kind: PluginKind;
+  manifest: EnvPluginManifest | PolicyPluginManifest;
+} {
+  const classified = classifySpecification(value);
+  if ('problem' in classified) throw new PluginLoadError(ref, classified.problem);
+  const { kind } = classified;
+  if (declaredKind !== undefined && declaredKind !== kind) {
+    throw new PluginLoadError(
+      ref,
+      `its package.json declares "rl4vlm": {"plugin": ${JSON.stringify(declaredKind)}} but its manifest is a${kind === 'env' ? 'n env' : ' policy'} plugin manifest`,
+    );
+  }
+  try {
+    const manifest = kind === 'env' ? validateEnvManifest(value, ref) : validatePolicyManifest(value, ref);
+    return { kind, manifest };
+  } catch (error) {
+    // The validators list `field: problem` lines after their first line; keep those.
+    const lines = (error as Error).message.split('\n').slice(1).join('\n');
+    throw new PluginLoadError(ref, `its ${kind} manifest is invalid:\n${lines || (error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Imports a resolved plugin and returns its validated manifest, or a {@link PluginLoadError} saying why not. */
+export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin> {
+  const { ref, url } = resolved;
+  if (
+    resolved.declaredKind !== undefined &&
+    resolved.declaredKind !== 'env' &&
+    resolved.declaredKind !== 'policy'
+  ) {
+    throw new PluginLoadError(
+      ref,
+      `its package.json "rl4vlm.plugin" is ${JSON.stringify(resolved.declaredKind)}; allowed: "env" or "policy"`,
+    );
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(url);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PluginLoadError(ref, `importing ${url} failed: ${message}`, { cause: error });
+  }
+  const value = pickManifest(ref, mod);
+  const { kind, manifest } = validateManifest(ref, value, resolved.declaredKind);
+  const base = { ref, url, name: manifest.name, version: manifest.version };
+  return kind === 'env'
+    ? { ...base, kind, manifest: manifest as EnvPluginManifest }
+    : { ...base, kind, manifest: manifest as PolicyPluginManifest };
+}

@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvRegistry, type EnvSpec } from '@rl4vlm/env';
+import { PolicyRegistry } from '@rl4vlm/policy';
+import { BUILTIN_PLUGINS } from './builtins.js';
+import { discoverInstalledPlugins } from './discover.js';
+import { type LoadedPlugin, loadPlugin } from './load-plugin.js';
+import { PluginLoadError } from './plugin-error.js';
+import { resolvePlugin } from './resolve-plugin.js';
+
+/** Where plugins come from; see {@link createPluginRegistry}. */
+export interface PluginSources {
+  /** Package names or paths, as in a config's `plugins:` list. A broken one is an error. */
+  plugins?: readonly string[];
+  /** Also load installed packages that declare `"rl4vlm": {"plugin": ...}`. A broken one is a warning. */
+  discover?: boolean;
+  /** Load the built-in packages (gym-cards, the scripted policies, policy-tfjs). Default true. */
+  builtins?: boolean;
+  /** The folder paths and names are resolved from first (the config file's folder). Default: the working directory. */
+  baseDir?: string;
+}
+
+/** One row of `rl4vlm plugins list`. */
+export interface PluginRow {
+  name: string;
+  version: string;
+  kind: 'env' | 'policy';
+  origin: 'builtin' | 'config' | 'discovered';
+  provides: string[];
+  ref: string;
+}
+
+/** The folder this module lives in, so the app's own dependencies resolve from it. */
+function appDir(): string {
+  return path.dirname(fileURLToPath(import.meta.url));
+}
+
+/**
+ * The app's plugin registry: every env and policy kind comes from a plugin manifest, built-in or
+ * third-party, loaded and validated the same way. Env ids and policy kinds are unique across
+ * plugins; a clash names both plugins.
+ */
+export class PluginRegistry {
+  /** Env specs by id, from every env plugin. */
+  readonly envs = new EnvRegistry();
+  /** Policy kinds by prefix, from every policy plugin. */
+  readonly policies = new PolicyRegistry();
+  /** Plugins loaded, in load order. */
+  readonly plugins: (LoadedPlugin & { origin: PluginRow['origin'] })[] = [];
+  /** Discovered plugins that failed to load (config-listed ones throw instead). */
+  readonly warnings: PluginLoadError[] = [];
+  private readonly envOwner = new Map<string, string>();
+  private readonly policyOwner = new Map<string, string>();
+
+  /** Registers a loaded plugin's envs or policy kinds. */
+  add(plugin: LoadedPlugin, origin: PluginRow['origin']): void {
+    if (this.plugins.some((p) => p.name === plugin.name && p.kind === plugin.kind)) return;
+    if (plugin.kind === 'env') {
+      for (const spec of plugin.manifest.envs) {
+        const owner = this.envOwner.get(spec.id);
+        if (owner)
+          throw new PluginLoadError(plugin.ref, `env id '${spec.id}' is already provided by ${owner}`);
+      }
+      for (const spec of plugin.manifest.envs) {
+        this.envs.register(spec);
+        this.envOwner.set(spec.id, plugin.name);
+      }
+    } else {
+      for (const spec of plugin.manifest.policies) {
+        const owner = this.policyOwner.get(spec.id);
+        if (owner)
+          throw new PluginLoadError(plugin.ref, `policy kind '${spec.id}' is already provided by ${owner}`);
+      }
+      for (const spec of plugin.manifest.policies) {
+        this.policies.register(spec, { source: plugin.name });
+        this.policyOwner.set(spec.id, plugin.name);
+      }
+    }
+    this.plugins.push({ ...plugin, origin });
+  }
+
+  /** Resolves, imports, validates and registers one plugin; throws {@link PluginLoadError}. */
+  async load(
+    ref: string,
+    { baseDirs, origin }: { baseDirs: readonly string[]; origin: PluginRow['origin'] },
+  ) {
+    const plugin = await loadPlugin(resolvePlugin(ref, baseDirs));
+    this.add(plugin, origin);
+    return plugin;
+  }
+
+  /** The env spec for an id (an `UnknownEnvError` listing every id otherwise). */
+  envSpec(id: string): EnvSpec {
+    return this.envs.spec(id);
+  }
+
+  /** The plugin that provides an env id. */
+  envPlugin(id: string): string | undefined {
+    return this.envOwner.get(id);
+  }
+
+  /** Every loaded plugin as a row for listings. */
+  rows(): PluginRow[] {
+    return this.plugins.map((p) => ({
+      name: p.name,
+      version: p.version,
+      kind: p.kind,
+      origin: p.origin,
+      ref: p.ref,
+      provides: p.kind === 'env' ? p.manifest.envs.map((e) => e.id) : p.manifest.policies.map((s) => s.id),
+    }));
+  }
+}
+
+/**
+ * Builds the registry: built-ins first (from the app's own install), then the config's `plugins`
+ * (from `baseDir`, then the working directory, then the app), then discovered packages.
+ * A listed plugin that is broken throws a {@link PluginLoadError} naming it and what is wrong;
+ * a discovered one is recorded in `warnings`.
+ */
+export async function createPluginRegistry({
+  plugins = [],
+  discover = false,
+  builtins = true,
+  baseDir = process.cwd(),
+}: PluginSources = {}): Promise<PluginRegistry> {
+  const registry = new PluginRegistry();
+  const userDirs = [...new Set([path.resolve(baseDir), process.cwd(), appDir()])];
+  if (builtins) {
+    for (const builtin of BUILTIN_PLUGINS) {
+      try {
+        await registry.load(builtin.ref, { baseDirs: [appDir(), ...userDirs], origin: 'builtin' });
+      } catch (error) {
+        const notInstalled =
+          error instanceof PluginLoadError && error.problem.startsWith('the package is not installed');
+        if (builtin.optional && notInstalled) continue;
+        throw error;
+      }
+    }
+  }
+  for (const ref of plugins) await registry.load(ref, { baseDirs: userDirs, origin: 'config' });
+  if (discover) {
+    for (const found of discoverInstalledPlugins(baseDir)) {
+      if (registry.plugins.some((p) => p.name === found.name)) continue;
+      try {
+        await registry.load(found.dir, { baseDirs: userDirs, origin: 'discovered' });
+      } catch (error) {
+        if (!(error instanceof PluginLoadError)) throw error;
+        registry.warnings.push(new PluginLoadError(found.name, error.problem, { cause: error }));
+      }
+    }
+  }
+  return registry;
+}
