@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installWasmMatMulFix } from './wasm-matmul-fix.js';
+
+/** The backends this package can run on, in the order they are tried. */
+export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** One way to get a backend: `load` returns false (or throws) when it is not available here. */
+export interface BackendCandidate {
+  name: BackendName;
+  load: () => Promise<boolean>;
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** Loads a native TensorFlow binding if it is installed beside this package or in the app (cwd). */
+async function loadNative(moduleName: string, needGpu: boolean): Promise<boolean> {
+  let resolved: string | undefined;
+  for (const from of [requireHere, createRequire(path.join(process.cwd(), 'noop.js'))]) {
+    try {
+      resolved = from.resolve(moduleName);
+      break;
+    } catch {
+      // not installed there
+    }
+  }
+  if (!resolved) return false;
+  await import(resolved);
+  // The binding registers the 'tensorflow' backend into the tfjs-core it was built against;
+  // when that is another copy of tfjs-core, our engine does not see it.
+  if (!tf.findBackendFactory('tensorflow')) return false;
+  if (needGpu) {
+    const ok = await tf.setBackend('tensorflow');
+    const gpus = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+    return ok && gpus !== false;
+  }
+  return tf.setBackend('tensorflow');
+}
+
+async function loadWasm(): Promise<boolean> {
+  const wasmEntry = requireHere.resolve('@tensorflow/tfjs-backend-wasm');
+  // Node cannot fetch the .wasm binaries by URL: point the loader at the package's dist folder.
+  setWasmPaths(`${path.dirname(wasmEntry)}${path.sep}`);
+  const ok = await tf.setBackend('wasm');
+  if (ok) installWasmMatMulFix();
+  return ok;
+}
+
+/** The real candidates, in {@link BACKEND_ORDER}. */
+export function defaultBackendCandidates(): BackendCandidate[] {
+  return [
+    { name: 'tensorflow-gpu', load: () => loadNative('@tensorflow/tfjs-node-gpu', true) },
+    { name: 'tensorflow', load: () => loadNative('@tensorflow/tfjs-node', false) },
+    { name: 'wasm', load: loadWasm },
+    { name: 'cpu', load: () => tf.setBackend('cpu') },
+  ];
+}
+
+let chosen: Promise<BackendName> | undefined;
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /** Force one backend; default `process.env.RL4VLM_TF_BACKEND`. */
+  force?: string;
+  /** Where to log the choice; default `console.info`. Logged once per process. */
+  log?: (message: string) => void;
+  /** The candidates to try (tests replace them). */
+  candidates?: BackendCandidate[];
+}
+
+/**
+ * Picks and activates the tensor backend once per process: `tensorflow-gpu`
+ * (`@tensorflow/tfjs-node-gpu`, when installed and a GPU exists), `tensorflow`
+ * (`@tensorflow/tfjs-node`), `wasm`, then `cpu`. `RL4VLM_TF_BACKEND` forces one.
+ * Later calls return the first call's choice.
+ */
+export function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  chosen ??= selectBackend(options);
+  return chosen;
+}
+
+/** Like {@link initBackend} but runs the selection every time (no caching). */
+export async function selectBackend({
+  force = process.env.RL4VLM_TF_BACKEND,
+  log = (m) => console.info(m),
+  candidates = defaultBackendCandidates(),
+}: InitBackendOptions = {}): Promise<BackendName> {
+  const tried: string[] = [];
+  if (force) {
+    const candidate = candidates.find((c) => c.name === force);
+    if (!candidate) {
+      throw new Error(
+        `RL4VLM_TF_BACKEND='${force}' is not a backend; use one of: ${BACKEND_ORDER.join(', ')}`,
+      );
+    }
+    const ok = await candidate.load().catch((e) => {
+      throw new Error(`RL4VLM_TF_BACKEND='${force}' could not be loaded: ${(e as Error).message}`);
+    });
+    if (!ok) throw new Error(`RL4VLM_TF_BACKEND='${force}' is not available on this machine`);
+    log(`[rl4vlm/policy-tfjs] tensor backend: ${force} (forced by RL4VLM_TF_BACKEND)`);
+    return candidate.name;
+  }
+  for (const candidate of candidates) {
+    const ok = await candidate.load().catch(() => false);
+    if (ok) {
+      log(
+        `[rl4vlm/policy-tfjs] tensor backend: ${candidate.name}${tried.length ? ` (not available: ${tried.join(', ')})` : ''}`,
+      );
+      return candidate.name;
+    }
+    tried.push(candidate.name);
+  }
+  throw new Error(`No tensor backend could be loaded (tried ${tried.join(', ')})`);
+}
+
+/** Activates `name` (`wasm` or `cpu`) directly, e.g. to run a check on both; installs the wasm fixes. */
+export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  const ok = name === 'wasm' ? await loadWasm() : await tf.setBackend('cpu');
+  if (!ok) throw new Error(`Backend '${name}' could not be activated`);
+}

@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+const RMS_EPS = 1e-6;
+
+/**
+ * RMSNorm `x / sqrt(mean(x²) + eps) · w` over the last axis, with a hand-written gradient
+ * (one fused expression instead of the ~10 ops autodiff records):
+ * `dx = r·(g·w − x·r²·mean(g·w·x))`, `dw = Σ g·x·r`, where `r = 1/sqrt(mean(x²) + eps)`.
+ */
+export const rmsNorm: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(
+  ((x: tf.Tensor, weight: tf.Tensor, save: tf.GradSaveFunc) => {
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), RMS_EPS));
+    save([x, weight, r]);
+    return {
+      value: tf.mul(tf.mul(x, r), weight),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw, sr] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const gw = tf.mul(dy, sw);
+        const dot = tf.mean(tf.mul(gw, sx), -1, true);
+        const dx = tf.mul(sr, tf.sub(gw, tf.mul(sx, tf.mul(tf.square(sr), dot))));
+        const dwFull = tf.mul(tf.mul(dy, sx), sr);
+        const dw = tf.sum(tf.reshape(dwFull, [-1, sw.shape[0]!]), 0);
+        return [dx, dw];
+      },
+    };
+  }) as never,
+);
+
+/** GELU, exact form `x · Φ(x)` (the wasm backend has `Erf`). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** SiLU `x · σ(x)`. */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** `[B, T, H·dh] → [B, H, T, dh]`. */
+export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
+  const [b, t, d] = x.shape as [number, number, number];
+  return tf.transpose(tf.reshape(x, [b, t, heads, d / heads]), [0, 2, 1, 3]);
+}
+
+/** `[B, H, T, dh] → [B, T, H·dh]`. */
+export function mergeHeads(x: tf.Tensor): tf.Tensor {
+  const [b, h, t, dh] = x.shape as [number, number, number, number];
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [b, t, h * dh]);
+}
+
+/**
+ * Rotary position embedding (LLaMA's "rotate half" form) of `x [B, H, T, dh]`;
+ * `cos`/`sin` are `[B, 1, T, dh/2]` for each row's own positions.
+ */
+export function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  const half = x.shape[3]! / 2;
+  const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor, tf.Tensor];
+  return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x2, cos), tf.mul(x1, sin))], 3);
+}
+
+/** The rotary tables for `positions [B][T]`, as `[B, 1, T, dh/2]` cos and sin tensors. */
+export function rotaryTables(
+  positions: number[][],
+  headDim: number,
+  theta: number,
+): { cos: tf.Tensor; sin: tf.Tensor } {
+  const half = headDim / 2;
+  const b = positions.length;
+  const t = positions[0]?.length ?? 0;
+  const cos = new Float32Array(b * t * half);
+  const sin = new Float32Array(b * t * half);
+  const inv = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
+  for (let r = 0; r < b; r++) {
+    for (let j = 0; j < t; j++) {
+      const p = positions[r]![j]!;
+      for (let i = 0; i < half; i++) {
+        const o = (r * t + j) * half + i;
+        cos[o] = Math.cos(p * inv[i]!);
+        sin[o] = Math.sin(p * inv[i]!);
+      }
+    }
+  }
+  return { cos: tf.tensor4d(cos, [b, 1, t, half]), sin: tf.tensor4d(sin, [b, 1, t, half]) };
+}
+
+/** Scaled dot-product attention; `bias [B, 1, Tq, Tk]` is 0 where allowed and −1e9 where masked. */
+export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor {
+  const scale = 1 / Math.sqrt(q.shape[3]!);
+  let scores = tf.mul(tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true), scale);
+  if (bias) scores = tf.add(scores, bias);
+  return tf.matMul(tf.softmax(scores), v as tf.Tensor4D);
+}
+
+/**
+ * One-hot rows as float32. The wasm `OneHot` kernel ignores the `dtype` argument and writes
+ * int32 bits into a float32 tensor (1 reads as 1.4e-45), so build int32 and cast.
+ */
+export function oneHotFloat(ids: number[], depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(tf.tensor1d(ids, 'int32'), depth), 'float32') as tf.Tensor2D;
+}

@@ -1,0 +1,220 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { imageTokens, type ModelConfig } from './config.js';
+import {
+  applyRotary,
+  attention,
+  gelu,
+  mergeHeads,
+  oneHotFloat,
+  rmsNorm,
+  rotaryTables,
+  silu,
+  splitHeads,
+} from './layers.js';
+import { createWeights } from './weights.js';
+
+/** A run of a row: text tokens, one image (its patch tokens), or padding (masked out). */
+export type Piece =
+  | { kind: 'tokens'; ids: number[] }
+  | { kind: 'image'; index: number; start: number; count: number }
+  | { kind: 'pad'; count: number };
+
+/** Cached keys and values of one layer, `[B, H, T, dh]` each. */
+export type LayerCache = {
+  k: tf.Tensor;
+  v: tf.Tensor;
+};
+
+/** What the attention of a chunk may see: for every row, which slots so far are real tokens. */
+export interface ChunkMask {
+  /** `real[row]` covers the cached slots followed by the chunk's slots. */
+  real: boolean[][];
+  /** Slots already in the cache. */
+  pastLength: number;
+}
+
+const NEG = -1e9;
+
+/**
+ * The LLaVA-style network: ViT (patch embedding by reshape + matMul) → projector (2 linears,
+ * GELU) → LLaMA-style decoder (RMSNorm, rotary, SwiGLU, causal attention) → tied or untied LM
+ * head; and a value MLP on a hidden state. Pure functions of its weights; call inside `tf.tidy`.
+ */
+export class VlmNetwork {
+  readonly config: ModelConfig;
+  readonly weights: Map<string, tf.Variable>;
+  private readonly loraScale: number;
+
+  constructor(config: ModelConfig) {
+    this.config = config;
+    this.weights = createWeights(config);
+    this.loraScale = config.lora ? config.lora.alpha / config.lora.rank : 0;
+  }
+
+  w(name: string): tf.Variable {
+    const v = this.weights.get(name);
+    if (!v) throw new Error(`Missing weight ${name}`);
+    return v;
+  }
+
+  /** `x [..., in] → [..., out]`, plus the LoRA adapter where the layer has one. */
+  linear(x: tf.Tensor, name: string): tf.Tensor {
+    const shape = x.shape;
+    const x2 = tf.reshape(x, [-1, shape[shape.length - 1]!]) as tf.Tensor2D;
+    let y = tf.matMul(x2, this.w(`${name}.weight`) as tf.Tensor2D);
+    const a = this.weights.get(`${name}.lora_A`);
+    if (a)
+      y = tf.add(
+        y,
+        tf.mul(
+          tf.matMul(tf.matMul(x2, a as tf.Tensor2D), this.w(`${name}.lora_B`) as tf.Tensor2D),
+          this.loraScale,
+        ),
+      );
+    return tf.reshape(y, [...shape.slice(0, -1), y.shape[1]!]);
+  }
+
+  /** Pixels `[N, S, S, 3]` (normalised) → image tokens in the LM's width, `[N, P, dim]`. */
+  encodeImages(pixels: tf.Tensor4D): tf.Tensor3D {
+    const c = this.config;
+    const n = pixels.shape[0];
+    const g = c.imageSize / c.patchSize;
+    const p = c.patchSize;
+    // Patchify by reshape + transpose: [N, g, p, g, p, 3] → [N, g, g, p, p, 3] → [N, g², p²·3].
+    const patches = tf.reshape(tf.transpose(tf.reshape(pixels, [n, g, p, g, p, 3]), [0, 1, 3, 2, 4, 5]), [
+      n,
+      g * g,
+      p * p * 3,
+    ]);
+    let x = tf.add(this.linear(patches, 'vision.patch_embed'), this.w('vision.pos_embed'));
+    for (let l = 0; l < c.visionLayers; l++) {
+      const pre = `vision.layers.${l}`;
+      const h = rmsNorm(x, this.w(`${pre}.norm1.weight`));
+      const q = splitHeads(this.linear(h, `${pre}.attn.q`), c.visionHeads);
+      const k = splitHeads(this.linear(h, `${pre}.attn.k`), c.visionHeads);
+      const v = splitHeads(this.linear(h, `${pre}.attn.v`), c.visionHeads);
+      x = tf.add(x, this.linear(mergeHeads(attention(q, k, v, undefined)), `${pre}.attn.o`));
+      const h2 = rmsNorm(x, this.w(`${pre}.norm2.weight`));
+      x = tf.add(x, this.linear(gelu(this.linear(h2, `${pre}.mlp.fc1`)), `${pre}.mlp.fc2`));
+    }
+    x = rmsNorm(x, this.w('vision.norm.weight'));
+    return this.linear(gelu(this.linear(x, 'projector.0')), 'projector.2') as tf.Tensor3D;
+  }
+
+  /** Token embeddings `[n, dim]` by one-hot · table (the wasm backend cannot differentiate `gather`). */
+  embed(ids: number[]): tf.Tensor2D {
+    const oneHot = oneHotFloat(ids, this.config.vocabSize);
+    return tf.matMul(oneHot as tf.Tensor2D, this.w('lm.embed_tokens.weight') as tf.Tensor2D);
+  }
+
+  /** The input embeddings `[B, T, dim]` of rows of pieces (all rows the same length). */
+  embedRows(rows: Piece[][], imageEmbeds: tf.Tensor3D | undefined): tf.Tensor3D {
+    const d = this.config.dim;
+    const allIds: number[] = [];
+    for (const row of rows) for (const piece of row) if (piece.kind === 'tokens') allIds.push(...piece.ids);
+    const text = allIds.length ? this.embed(allIds) : undefined;
+    let at = 0;
+    const out = rows.map((row) => {
+      const parts: tf.Tensor[] = [];
+      for (const piece of row) {
+        if (piece.kind === 'tokens') {
+          if (!piece.ids.length) continue;
+          parts.push(tf.slice(text!, [at, 0], [piece.ids.length, d]));
+          at += piece.ids.length;
+        } else if (piece.kind === 'image') {
+          if (!imageEmbeds) throw new Error('embedRows: an image piece but no image embeddings');
+          parts.push(
+            tf.reshape(tf.slice(imageEmbeds, [piece.index, piece.start, 0], [1, piece.count, d]), [
+              piece.count,
+              d,
+            ]),
+          );
+        } else if (piece.count > 0) parts.push(tf.zeros([piece.count, d]));
+      }
+      return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+    });
+    return tf.stack(out) as tf.Tensor3D;
+  }
+
+  /**
+   * Runs the decoder over a chunk `x [B, T, dim]` that follows `past` (may be empty).
+   * Returns the final-normed hidden states and the keys/values of past + chunk.
+   */
+  decode(
+    x: tf.Tensor3D,
+    mask: ChunkMask,
+    past: LayerCache[] | undefined,
+  ): { hidden: tf.Tensor3D; present: LayerCache[] } {
+    const c = this.config;
+    const [b, t] = x.shape;
+    const total = mask.pastLength + t;
+    const positions: number[][] = [];
+    const bias = new Float32Array(b * t * total);
+    for (let r = 0; r < b; r++) {
+      const real = mask.real[r]!;
+      if (real.length !== total)
+        throw new Error(`decode: row ${r} mask covers ${real.length} slots, expected ${total}`);
+      let count = 0;
+      for (let s = 0; s < mask.pastLength; s++) if (real[s]) count++;
+      const pos: number[] = [];
+      for (let q = 0; q < t; q++) {
+        const slot = mask.pastLength + q;
+        pos.push(count);
+        if (real[slot]) count++;
+        for (let k = 0; k < total; k++) bias[(r * t + q) * total + k] = k <= slot && real[k] ? 0 : NEG;
+      }
+      positions.push(pos);
+    }
+    const biasT = tf.tensor4d(bias, [b, 1, t, total]);
+    const { cos, sin } = rotaryTables(positions, c.dim / c.heads, c.ropeTheta);
+    const present: LayerCache[] = [];
+    let h: tf.Tensor = x;
+    for (let l = 0; l < c.layers; l++) {
+      const pre = `lm.layers.${l}`;
+      const n1 = rmsNorm(h, this.w(`${pre}.input_norm.weight`));
+      const q = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.q_proj`), c.heads), cos, sin);
+      let k = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.k_proj`), c.heads), cos, sin);
+      let v = splitHeads(this.linear(n1, `${pre}.attn.v_proj`), c.heads);
+      if (past?.[l]) {
+        k = tf.concat([past[l]!.k, k], 2);
+        v = tf.concat([past[l]!.v, v], 2);
+      }
+      present.push({ k, v });
+      h = tf.add(h, this.linear(mergeHeads(attention(q, k, v, biasT)), `${pre}.attn.o_proj`));
+      const n2 = rmsNorm(h, this.w(`${pre}.post_attention_norm.weight`));
+      const mlp = tf.mul(
+        silu(this.linear(n2, `${pre}.mlp.gate_proj`)),
+        this.linear(n2, `${pre}.mlp.up_proj`),
+      );
+      h = tf.add(h, this.linear(mlp, `${pre}.mlp.down_proj`));
+    }
+    return { hidden: rmsNorm(h, this.w('lm.norm.weight')) as tf.Tensor3D, present };
+  }
+
+  /** Next-token logits `[n, vocab]` of hidden states `[n, dim]`. */
+  logits(h: tf.Tensor2D): tf.Tensor2D {
+    return this.config.tieEmbeddings
+      ? tf.matMul(h, this.w('lm.embed_tokens.weight') as tf.Tensor2D, false, true)
+      : tf.matMul(h, this.w('lm_head.weight') as tf.Tensor2D);
+  }
+
+  /** V(s) `[n]` of hidden states `[n, dim]`: `dim → h → ReLU → h/2 → ReLU → 1`. */
+  value(h: tf.Tensor2D): tf.Tensor1D {
+    const layer = (x: tf.Tensor2D, i: number) =>
+      tf.add(
+        tf.matMul(x, this.w(`value_head.${i}.weight`) as tf.Tensor2D),
+        this.w(`value_head.${i}.bias`),
+      ) as tf.Tensor2D;
+    const out = layer(tf.relu(layer(tf.relu(layer(h, 0)), 2)), 4);
+    return tf.reshape(out, [-1]) as tf.Tensor1D;
+  }
+
+  /** Image tokens per image. */
+  get imageTokenCount(): number {
+    return imageTokens(this.config);
+  }
+
+  dispose(): void {
+    for (const v of this.weights.values()) v.dispose();
+  }
+}

@@ -1,0 +1,474 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Image, isImage, Rng } from '@rl4vlm/env';
+import type {
+  GenerateOptions,
+  Generation,
+  Prompt,
+  ScoreItem,
+  ScoreOptions,
+  ScoreResult,
+  TrainablePolicy,
+} from '@rl4vlm/policy';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './backend.js';
+import {
+  imageTokens,
+  type LoraConfig,
+  type ModelConfig,
+  PRESETS,
+  type PresetName,
+  validateConfig,
+} from './config.js';
+import { imageToInput } from './image-input.js';
+import { oneHotFloat } from './layers.js';
+import { piecesOf, type Slot, sharedPrefixLength } from './layout.js';
+import { type LayerCache, type Piece, VlmNetwork } from './model.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { logSoftmax, sampleToken } from './sampling.js';
+import { BpeTokenizer } from './tokenizer/bpe-tokenizer.js';
+import { builtinCorpus } from './tokenizer/corpus.js';
+import { weightSpecs } from './weights.js';
+
+/** The `config.json` of a checkpoint. */
+export const CHECKPOINT_FORMAT = 'rl4vlm-tfjs/v1';
+
+/** Options of {@link TfjsPolicy.create}. */
+export interface CreatePolicyOptions {
+  /** Overrides of the preset's architecture. */
+  config?: Partial<ModelConfig>;
+  /** LoRA adapters; only they and the value head are then trained. */
+  lora?: LoraConfig;
+  /** Texts to fit the tokenizer to (default: the built-in RL4VLM-shaped corpus). */
+  corpus?: string[];
+  /** A ready tokenizer instead of fitting one. */
+  tokenizer?: BpeTokenizer;
+  /** The policy's id. Default `tfjs:<preset>`. */
+  id?: string;
+}
+
+/** Generation options of this backend. */
+export interface TfjsGenerateOptions extends GenerateOptions {
+  /** Reuse keys and values of earlier positions (default true); false recomputes every step. */
+  useKvCache?: boolean;
+  /** Compute a prefix shared by every prompt once (default true). */
+  sharePrefix?: boolean;
+}
+
+/** Shared prefixes shorter than this are not worth a separate pass. */
+const MIN_SHARED_PREFIX = 4;
+
+/**
+ * A trainable LLaVA-style VLM on TensorFlow.js (see the package README for the architecture).
+ *
+ * @example
+ * const policy = await TfjsPolicy.create('tiny');
+ * const [g] = await policy.generate([{ text: 'USER: <image>\nWhich number? ASSISTANT:', images: [obs] }], { seed: 1 });
+ * const { grads } = tf.variableGrads(() => lossOf(policy.score([{ prompt, responseTokenIds: g.tokenIds }])), policy.trainableVariables());
+ */
+export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
+  readonly id: string;
+  readonly config: ModelConfig;
+  readonly network: VlmNetwork;
+  private tok: BpeTokenizer;
+  private rng = new Rng(0x5eed);
+
+  constructor(config: ModelConfig, tokenizer: BpeTokenizer, { id = 'tfjs' }: { id?: string } = {}) {
+    validateConfig(config);
+    if (tokenizer.vocabSize > config.vocabSize) {
+      throw new RangeError(
+        `The tokenizer has ${tokenizer.vocabSize} ids but config.vocabSize is ${config.vocabSize}`,
+      );
+    }
+    this.config = config;
+    this.tok = tokenizer;
+    this.id = id;
+    this.network = new VlmNetwork(config);
+  }
+
+  /** A fresh model from a preset (`tiny`, `small`) or a full config; selects the tensor backend first. */
+  static async create(
+    preset: PresetName | ModelConfig,
+    options: CreatePolicyOptions = {},
+  ): Promise<TfjsPolicy> {
+    await initBackend();
+    let base: ModelConfig;
+    if (typeof preset === 'string') {
+      if (!(preset in PRESETS))
+        throw new Error(`Unknown preset '${preset}'; presets: ${Object.keys(PRESETS).join(', ')}`);
+      base = PRESETS[preset];
+    } else base = preset;
+    const config: ModelConfig = {
+      ...base,
+      ...options.config,
+      ...(options.lora ? { lora: options.lora } : {}),
+    };
+    const tokenizer =
+      options.tokenizer ??
+      BpeTokenizer.fit(options.corpus ?? builtinCorpus(), { vocabSize: config.vocabSize });
+    config.vocabSize = Math.max(tokenizer.vocabSize, options.config?.vocabSize ?? 0);
+    return new TfjsPolicy(config, tokenizer, {
+      id: options.id ?? (typeof preset === 'string' ? `tfjs:${preset}` : 'tfjs'),
+    });
+  }
+
+  /** Loads a checkpoint written by {@link TfjsPolicy.save}. */
+  static async fromDirectory(dir: string, { id }: { id?: string } = {}): Promise<TfjsPolicy> {
+    await initBackend();
+    const { config } = await readCheckpointConfig(dir);
+    const tokenizer = BpeTokenizer.fromJSON(
+      JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')),
+    );
+    const policy = new TfjsPolicy(config, tokenizer, { id: id ?? `tfjs:${dir}` });
+    await policy.load(dir);
+    return policy;
+  }
+
+  get tokenizer(): BpeTokenizer {
+    return this.tok;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.network.weights.values()].filter((v) => v.trainable);
+  }
+
+  /** Splits a prompt into slots: its text tokens and one slot per image patch; images are appended to `images`. */
+  private promptSlots(prompt: Prompt, images: Image[]): { slots: Slot[]; tokenIds: number[] } {
+    const parts = prompt.text.split('<image>');
+    const count = parts.length - 1;
+    const given = prompt.images?.length ?? 0;
+    if (count !== given) {
+      throw new Error(
+        `A prompt has ${count} '<image>' placeholder(s) but ${given} image(s); put one '<image>' in the text per image`,
+      );
+    }
+    const slots: Slot[] = [];
+    const tokenIds: number[] = [];
+    const patches = imageTokens(this.config);
+    parts.forEach((part, i) => {
+      for (const id of this.tok.encode(part)) {
+        slots.push({ token: id });
+        tokenIds.push(id);
+      }
+      if (i < count) {
+        const image = prompt.images[i]!;
+        if (!isImage(image))
+          throw new TypeError(`Prompt image ${i} is not an RGB Image {width, height, data}`);
+        const index = images.push(image) - 1;
+        for (let p = 0; p < patches; p++) slots.push({ image: index, patch: p });
+        tokenIds.push(this.tok.imageId);
+      }
+    });
+    if (!slots.length) throw new Error('A prompt must not be empty');
+    return { slots, tokenIds };
+  }
+
+  private imageEmbeddings(images: Image[]): tf.Tensor3D | undefined {
+    if (!images.length) return undefined;
+    const s = this.config.imageSize;
+    const data = new Float32Array(images.length * s * s * 3);
+    images.forEach((img, i) => {
+      data.set(imageToInput(img, s), i * s * s * 3);
+    });
+    return this.network.encodeImages(tf.tensor4d(data, [images.length, s, s, 3]));
+  }
+
+  async generate(prompts: readonly Prompt[], options: TfjsGenerateOptions = {}): Promise<Generation[]> {
+    const {
+      temperature = 1,
+      topP = 1,
+      maxNewTokens = 256,
+      stop = [],
+      useKvCache = true,
+      sharePrefix = true,
+    } = options;
+    if (!(temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
+    if (!(topP > 0 && topP <= 1)) throw new RangeError(`topP must be in (0, 1], got ${topP}`);
+    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0)
+      throw new RangeError(`maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
+    const b = prompts.length;
+    if (b === 0) return [];
+    const seed = options.seed ?? this.rng.seed();
+    const rngs = prompts.map((_, i) => new Rng((seed + Math.imul(i, 0x9e3779b1)) | 0));
+    const images: Image[] = [];
+    const encoded = prompts.map((p) => this.promptSlots(p, images));
+    const rows = encoded.map((e) => e.slots);
+    const generated: number[][] = prompts.map(() => []);
+    const logProbs: number[][] = prompts.map(() => []);
+    const texts: string[] = prompts.map(() => '');
+    const done = prompts.map(() => maxNewTokens === 0);
+    const vocab = this.config.vocabSize;
+
+    const imageEmbeds = tf.tidy(() => this.imageEmbeddings(images));
+    if (imageEmbeds) tf.keep(imageEmbeds);
+    let cache: LayerCache[] | undefined;
+    let real: boolean[][] = [];
+    let values: Float32Array;
+    let logits: Float32Array;
+    try {
+      // Prefill: the prompts, with a shared prefix computed once when there is one.
+      const maxLen = Math.max(...rows.map((r) => r.length));
+      const shared = useKvCache && sharePrefix ? sharedPrefixLength(rows, images) : 0;
+      const prefix = Math.min(shared, Math.min(...rows.map((r) => r.length)) - 1);
+      const prefill = tf.tidy(() => {
+        let past: LayerCache[] | undefined;
+        let pastReal: boolean[] = [];
+        let restRows = rows;
+        if (prefix >= MIN_SHARED_PREFIX) {
+          const one = this.network.decode(
+            this.network.embedRows([piecesOf(rows[0]!.slice(0, prefix))], imageEmbeds),
+            { real: [Array(prefix).fill(true)], pastLength: 0 },
+            undefined,
+          );
+          past = one.present.map(({ k, v }) => ({
+            k: tf.tile(k, [b, 1, 1, 1]),
+            v: tf.tile(v, [b, 1, 1, 1]),
+          }));
+          pastReal = Array(prefix).fill(true);
+          restRows = rows.map((r) => r.slice(prefix));
+        }
+        const restLen = maxLen - (past ? prefix : 0);
+        const pieces: Piece[][] = restRows.map((r) => [
+          { kind: 'pad', count: restLen - r.length },
+          ...piecesOf(r),
+        ]);
+        const mask: boolean[][] = restRows.map((r) => [
+          ...pastReal,
+          ...Array(restLen - r.length).fill(false),
+          ...Array(r.length).fill(true),
+        ]);
+        const out = this.network.decode(
+          this.network.embedRows(pieces, imageEmbeds),
+          { real: mask, pastLength: pastReal.length },
+          past,
+        );
+        const last = tf.reshape(tf.slice(out.hidden, [0, restLen - 1, 0], [b, 1, -1]), [
+          b,
+          -1,
+        ]) as tf.Tensor2D;
+        return {
+          logits: this.network.logits(last),
+          values: this.network.value(last),
+          present: out.present,
+          mask,
+        };
+      });
+      real = prefill.mask;
+      values = (await prefill.values.data()) as Float32Array;
+      logits = (await prefill.logits.data()) as Float32Array;
+      prefill.logits.dispose();
+      prefill.values.dispose();
+      if (useKvCache) cache = prefill.present;
+      else for (const c of prefill.present) tf.dispose([c.k, c.v]);
+
+      for (let step = 0; step < maxNewTokens && !done.every(Boolean); step++) {
+        const next: number[] = [];
+        for (let r = 0; r < b; r++) {
+          if (done[r]) {
+            next.push(this.tok.padId);
+            continue;
+          }
+          const lp = logSoftmax(logits.subarray(r * vocab, (r + 1) * vocab), temperature);
+          const token = sampleToken(lp, { temperature, topP }, rngs[r]!);
+          generated[r]!.push(token);
+          logProbs[r]!.push(lp[token]!);
+          next.push(token);
+          if (token === this.tok.eosId) done[r] = true;
+          else {
+            texts[r] = this.tok.decode(generated[r]!);
+            const hit = firstStop(texts[r]!, stop);
+            if (hit !== undefined) {
+              texts[r] = texts[r]!.slice(0, hit);
+              done[r] = true;
+            }
+          }
+          if (generated[r]!.length >= maxNewTokens) done[r] = true;
+        }
+        if (done.every(Boolean)) break;
+        real = real.map((m) => [...m, true]);
+        if (useKvCache) {
+          const out = tf.tidy(() => {
+            const x = this.network.embedRows(
+              next.map((id) => [{ kind: 'tokens', ids: [id] }]),
+              undefined,
+            );
+            const o = this.network.decode(x, { real, pastLength: real[0]!.length - 1 }, cache);
+            return {
+              logits: this.network.logits(tf.reshape(o.hidden, [b, -1]) as tf.Tensor2D),
+              present: o.present,
+            };
+          });
+          for (const c of cache!) tf.dispose([c.k, c.v]);
+          cache = out.present;
+          logits = (await out.logits.data()) as Float32Array;
+          out.logits.dispose();
+        } else {
+          const step = tf.tidy(() => {
+            const len = real[0]!.length;
+            const pieces: Piece[][] = rows.map((row, r) => {
+              const pad = len - row.length - generated[r]!.length;
+              // Rows that finished keep a pad token in the tail so every row has the same length.
+              const tail = Array(len - pad - row.length).fill(this.tok.padId) as number[];
+              generated[r]!.forEach((t, i) => {
+                tail[i] = t;
+              });
+              return [
+                { kind: 'pad', count: pad },
+                ...piecesOf(row),
+                { kind: 'tokens', ids: tail },
+              ] as Piece[];
+            });
+            const o = this.network.decode(
+              this.network.embedRows(pieces, imageEmbeds),
+              { real, pastLength: 0 },
+              undefined,
+            );
+            for (const c of o.present) tf.dispose([c.k, c.v]);
+            return this.network.logits(
+              tf.reshape(tf.slice(o.hidden, [0, len - 1, 0], [b, 1, -1]), [b, -1]) as tf.Tensor2D,
+            );
+          });
+          logits = (await step.data()) as Float32Array;
+          step.dispose();
+        }
+      }
+    } finally {
+      if (cache) for (const c of cache) tf.dispose([c.k, c.v]);
+      imageEmbeds?.dispose();
+    }
+    return prompts.map((_, r) => ({
+      text: generated[r]!.at(-1) === this.tok.eosId ? this.tok.decode(generated[r]!) : texts[r]!,
+      tokenIds: generated[r]!,
+      logProbs: logProbs[r]!,
+      value: values![r]!,
+      promptTokenIds: encoded[r]!.tokenIds,
+    }));
+  }
+
+  score(batch: readonly ScoreItem[], { temperature = 1 }: ScoreOptions = {}): ScoreResult<tf.Tensor> {
+    if (!(temperature > 0)) throw new RangeError(`score temperature must be > 0, got ${temperature}`);
+    const b = batch.length;
+    if (b === 0) throw new RangeError('score needs at least one (prompt, response) pair');
+    const vocab = this.config.vocabSize;
+    const images: Image[] = [];
+    const prompts = batch.map((item) => this.promptSlots(item.prompt, images).slots);
+    const responses = batch.map((item, i) => {
+      for (const id of item.responseTokenIds) {
+        if (!Number.isInteger(id) || id < 0 || id >= vocab)
+          throw new RangeError(`batch[${i}].responseTokenIds has ${id}, outside 0..${vocab - 1}`);
+      }
+      return [...item.responseTokenIds];
+    });
+    const pMax = Math.max(...prompts.map((p) => p.length));
+    const rMax = Math.max(...responses.map((r) => r.length));
+    const maskData = new Float32Array(b * rMax);
+    const targets: number[] = [];
+    responses.forEach((r, i) => {
+      for (let t = 0; t < rMax; t++) {
+        targets.push(t < r.length ? r[t]! : this.tok.padId);
+        if (t < r.length) maskData[i * rMax + t] = 1;
+      }
+    });
+    return tf.tidy(() => {
+      const pieces: Piece[][] = prompts.map((p, i) => [
+        { kind: 'pad', count: pMax - p.length },
+        ...piecesOf(p),
+        {
+          kind: 'tokens',
+          ids: [...responses[i]!, ...Array(rMax - responses[i]!.length).fill(this.tok.padId)],
+        },
+      ]);
+      const real = prompts.map((p, i) => [
+        ...Array(pMax - p.length).fill(false),
+        ...Array(p.length + responses[i]!.length).fill(true),
+        ...Array(rMax - responses[i]!.length).fill(false),
+      ]);
+      const { hidden } = this.network.decode(
+        this.network.embedRows(pieces, this.imageEmbeddings(images)),
+        { real, pastLength: 0 },
+        undefined,
+      );
+      const d = this.config.dim;
+      const lastPrompt = tf.reshape(tf.slice(hidden, [0, pMax - 1, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
+      const values = this.network.value(lastPrompt);
+      const mask = tf.tensor2d(maskData, [b, rMax]);
+      if (rMax === 0) return { logProbs: tf.zeros([b, 0]), entropy: tf.zeros([b, 0]), values, mask };
+      // Position pMax-1+t predicts response token t.
+      const h = tf.reshape(tf.slice(hidden, [0, pMax - 1, 0], [b, rMax, d]), [b * rMax, d]) as tf.Tensor2D;
+      const lp = tf.logSoftmax(tf.div(this.network.logits(h), temperature));
+      const chosen = tf.sum(tf.mul(lp, oneHotFloat(targets, vocab)), -1);
+      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), -1));
+      return {
+        logProbs: tf.mul(tf.reshape(chosen, [b, rMax]), mask),
+        entropy: tf.mul(tf.reshape(entropy, [b, rMax]), mask),
+        values,
+        mask,
+      };
+    });
+  }
+
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const tensors = weightSpecs(this.config).map((spec) => ({
+      name: spec.name,
+      shape: spec.shape,
+      data: this.network.w(spec.name).dataSync() as Float32Array,
+    }));
+    await writeFile(
+      path.join(dir, 'model.safetensors'),
+      encodeSafetensors(tensors, { format: 'pt', producer: '@rl4vlm/policy-tfjs' }),
+    );
+    await writeFile(
+      path.join(dir, 'config.json'),
+      `${JSON.stringify({ format: CHECKPOINT_FORMAT, model: this.config }, null, 2)}\n`,
+    );
+    await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(this.tok.toJSON()));
+  }
+
+  async load(dir: string): Promise<void> {
+    const { config } = await readCheckpointConfig(dir);
+    const mine = JSON.stringify({ ...this.config, initSeed: 0 });
+    const theirs = JSON.stringify({ ...config, initSeed: 0 });
+    if (mine !== theirs)
+      throw new Error(
+        `Checkpoint ${dir} has another architecture:\n  checkpoint: ${theirs}\n  this model: ${mine}`,
+      );
+    const { tensors } = decodeSafetensors(await readFile(path.join(dir, 'model.safetensors')));
+    for (const spec of weightSpecs(this.config)) {
+      const t = tensors.get(spec.name);
+      if (!t) throw new Error(`Checkpoint ${dir} lacks weight ${spec.name}`);
+      if (t.shape.join(',') !== spec.shape.join(','))
+        throw new Error(`Checkpoint weight ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+      tf.tidy(() => this.network.w(spec.name).assign(tf.tensor(t.data, t.shape)));
+    }
+    this.tok = BpeTokenizer.fromJSON(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')));
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+}
+
+function firstStop(text: string, stops: readonly string[]): number | undefined {
+  let best: number | undefined;
+  for (const s of stops) {
+    const i = s ? text.indexOf(s) : -1;
+    if (i >= 0 && (best === undefined || i + s.length < best)) best = i + s.length;
+  }
+  return best;
+}
+
+async function readCheckpointConfig(dir: string): Promise<{ config: ModelConfig }> {
+  let raw: string;
+  try {
+    raw = await readFile(path.join(dir, 'config.json'), 'utf8');
+  } catch {
+    throw new Error(
+      `No checkpoint at ${dir}: config.json is missing (expected config.json, model.safetensors, tokenizer.json)`,
+    );
+  }
+  const json = JSON.parse(raw) as { format?: string; model?: ModelConfig };
+  if (json.format !== CHECKPOINT_FORMAT || !json.model)
+    throw new Error(`${dir}/config.json is not a ${CHECKPOINT_FORMAT} checkpoint`);
+  return { config: validateConfig(json.model) };
+}
