@@ -1,0 +1,31 @@
+import type { EnvSpec } from '@rl4vlm/env';
+import { z } from 'zod';
+import { HouseholdEnv } from './household/household-env.js';
+import { householdOptionsSchema } from './household/household-options.js';
+import { alfworldText } from './text/alfworld-text.js';
+import { AlfworldRewardWrapper, alfworldRewardSchema } from './text/reward-wrapper.js';
+
+/** `reward`: RL4VLM's reward settings (default), or `false` for the bare TextWorld score (1 on a win). */
+export const rewardKwargSchema = z.union([z.literal(false), alfworldRewardSchema]).default({
+  successBonus: 50,
+  progressWeight: 1,
+  invalidPenalty: 1,
+  progressMode: 'level',
+});
+
+/** Keyword arguments of `alfworld/Household-v0`. */
+export const householdKwargsSchema = householdOptionsSchema.extend({ reward: rewardKwargSchema });
+export type HouseholdKwargs = z.output<typeof householdKwargsSchema>;
+
+/** The registry entry of `alfworld/Household-v0`. */
+export const householdSpec: EnvSpec<HouseholdKwargs> = {
+  id: 'alfworld/Household-v0',
+  description:
+    "ALFWorld's text game in TypeScript over generated household rooms, with a rendered view and an expert",
+  factory: ({ reward, ...options }) => {
+    const env = new HouseholdEnv(options);
+    return reward === false ? env : new AlfworldRewardWrapper(env, reward);
+  },
+  kwargsSchema: householdKwargsSchema as never,
+  text: (options) => alfworldText(options),
+};

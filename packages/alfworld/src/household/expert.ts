@@ -1,0 +1,163 @@
+import { accepts } from './catalog.js';
+import { Household } from './household.js';
+import type { HouseholdGame, HouseObject, Receptacle, Wording } from './world.js';
+
+/** The expert's next move and why, in words a chain of thought can reuse. */
+export interface ExpertStep {
+  command: string;
+  reason: string;
+}
+
+const STATEFUL = {
+  pick_clean_then_place_in_recep: { appliance: 'sinkbasin', verb: 'clean', has: (o: HouseObject) => o.clean },
+  pick_heat_then_place_in_recep: { appliance: 'microwave', verb: 'heat', has: (o: HouseObject) => o.hot },
+  pick_cool_then_place_in_recep: { appliance: 'fridge', verb: 'cool', has: (o: HouseObject) => o.cool },
+} as const;
+
+/**
+ * The expert's next command from the current state, with a short reason, or `undefined` once
+ * the task is won. It has full knowledge of the house (like ALFWorld's handcoded expert), works
+ * from any reachable state (so it can label DAgger-style states too), and always reaches the goal
+ * of a generated game.
+ */
+export function expertNextStep(house: Household): ExpertStep | undefined {
+  if (house.won()) return undefined;
+  const { task } = house.game;
+  const held = house.held();
+  const targets = house.game.objects.filter((o) => o.type === task.object);
+  const goalReceptacles = house.game.receptacles.filter((r) => r.type === task.receptacle);
+
+  if (held && held.type !== task.object) return putAway(house, held);
+
+  if (task.type === 'look_at_obj_in_light') {
+    if (!held) return fetch(house, targets, `I need a ${task.object} to look at`);
+    const lamp = house.game.objects.find((o) => o.type === task.toggle)!;
+    const stand = house.receptacle(lamp.parent!);
+    if (house.agentLoc !== stand.loc) {
+      return {
+        command: `go to ${stand.name}`,
+        reason: `I hold the ${held.name}; the ${lamp.name} is on the ${stand.name}, so I go there`,
+      };
+    }
+    return {
+      command: `use ${lamp.name}`,
+      reason: `I hold the ${held.name} next to the ${lamp.name}, so I turn it on`,
+    };
+  }
+
+  if (task.type === 'pick_two_obj_and_place') {
+    const count = (r: Receptacle) => targets.filter((o) => o.parent === r.name).length;
+    const dest = goalReceptacles.reduce((best, r) => (count(r) > count(best) ? r : best));
+    if (held) return place(house, held, dest);
+    return fetch(
+      house,
+      targets.filter((o) => o.parent !== dest.name),
+      `I need two ${task.object}s in the ${dest.name}`,
+    );
+  }
+
+  const dest = goalReceptacles.find((r) => r.loc === house.agentLoc) ?? goalReceptacles[0]!;
+  if (task.type === 'pick_and_place_simple') {
+    if (held) return place(house, held, dest);
+    return fetch(
+      house,
+      targets.filter((o) => !o.parent || house.receptacle(o.parent).type !== task.receptacle),
+      `I need a ${task.object}`,
+    );
+  }
+
+  const { appliance, verb, has } = STATEFUL[task.type];
+  if (held && !has(held)) {
+    const machine = house.game.receptacles.find((r) => r.type === appliance)!;
+    if (house.agentLoc !== machine.loc) {
+      return {
+        command: `go to ${machine.name}`,
+        reason: `I hold the ${held.name}; to ${verb} it I go to the ${machine.name}`,
+      };
+    }
+    return {
+      command: `${verb} ${held.name} with ${machine.name}`,
+      reason: `I am at the ${machine.name} with the ${held.name}, so I ${verb} it`,
+    };
+  }
+  if (held) return place(house, held, dest);
+  const done = (o: HouseObject) =>
+    has(o) && o.parent !== null && house.receptacle(o.parent).type === task.receptacle;
+  return fetch(
+    house,
+    targets.filter((o) => !done(o)),
+    `I need a ${task.object} to ${verb}`,
+  );
+}
+
+/** Go to a receptacle and open it if it has a closed door; `undefined` when already there and open. */
+function reach(house: Household, r: Receptacle, why: string): ExpertStep | undefined {
+  if (house.agentLoc !== r.loc)
+    return { command: `go to ${r.name}`, reason: `${why}, so I go to the ${r.name}` };
+  if (!r.isOpen) return { command: `open ${r.name}`, reason: `The ${r.name} is closed, so I open it` };
+  return undefined;
+}
+
+function fetch(house: Household, candidates: HouseObject[], why: string): ExpertStep {
+  // Prefer an object where the agent already is, then the first in list order.
+  const here = candidates.find((o) => house.receptacle(o.parent!).loc === house.agentLoc);
+  const o = here ?? candidates[0]!;
+  const from = house.receptacle(o.parent!);
+  return (
+    reach(house, from, `${why}; the ${o.name} is in the ${from.name}`) ?? {
+      command: `take ${o.name} from ${from.name}`,
+      reason: `The ${o.name} is here in the ${from.name}, so I pick it up`,
+    }
+  );
+}
+
+function place(house: Household, held: HouseObject, dest: Receptacle): ExpertStep {
+  return (
+    reach(house, dest, `I hold the ${held.name} and it belongs in the ${dest.name}`) ?? {
+      command: placeCommand(house, held, dest),
+      reason: `I am at the ${dest.name} with the ${held.name}, so I put it there`,
+    }
+  );
+}
+
+/** Puts down an object the task does not need, as near as possible. */
+function putAway(house: Household, held: HouseObject): ExpertStep {
+  const fits = house.game.receptacles.filter((r) => accepts(r.type, held.type));
+  const dest =
+    fits.find((r) => r.loc === house.agentLoc && r.isOpen) ??
+    fits.find((r) => r.loc === house.agentLoc) ??
+    fits[0]!;
+  return (
+    reach(house, dest, `The ${held.name} is not what I need; I put it back`) ?? {
+      command: placeCommand(house, held, dest),
+      reason: `The ${held.name} is not what I need, so I put it down here`,
+    }
+  );
+}
+
+function placeCommand(house: Household, held: HouseObject, dest: Receptacle): string {
+  return house.wording === 'tw-2.1.3'
+    ? `move ${held.name} to ${dest.name}`
+    : `put ${held.name} in/on ${dest.name}`;
+}
+
+/** The expert's next command only (`undefined` once won). */
+export function expertNextCommand(house: Household): string | undefined {
+  return expertNextStep(house)?.command;
+}
+
+/** A full expert demonstration of a game: the commands in order, each with its reason. */
+export function expertPlan(
+  game: HouseholdGame,
+  { maxSteps = 50, wording = 'tw-2.1.1' as Wording } = {},
+): ExpertStep[] {
+  const house = new Household(game, { wording });
+  const plan: ExpertStep[] = [];
+  for (let step = expertNextStep(house); step && plan.length < maxSteps; step = expertNextStep(house)) {
+    const { valid } = house.execute(step.command);
+    if (!valid)
+      throw new Error(`Expert chose an inadmissible command '${step.command}' in game seed ${game.seed}`);
+    plan.push(step);
+  }
+  return plan;
+}
