@@ -1,0 +1,129 @@
+import type { AppConfigInput } from './schema.js';
+
+/**
+ * Per-env presets: the paper's settings (spec §3.7, the RL4VLM `VLM_PPO/scripts/*.sh`) adapted to
+ * the `tiny` tfjs model on two CPU cores. Each value the adaptation changes has the paper's original
+ * beside it as `paper:`. What is kept as in the paper: γ 0.9, GAE λ 0.95, clip ε 0.1, value
+ * coefficient 0.5, no entropy bonus, 4 PPO epochs, CoT coefficient λ 0.5, seed 1, the cosine schedule.
+ *
+ * What is scaled down, and why: the paper fine-tunes a 7B LLaVA with LoRA on 2 GPUs for 15,000
+ * env steps per process; the `tiny` model learns orders of magnitude faster per step but each step
+ * costs CPU time, so rollouts are ~100× shorter and learning rates are those of a small model
+ * trained from scratch (1e-5 is for a pretrained 7B model and would not move a tiny one).
+ */
+export interface Preset {
+  description: string;
+  config: AppConfigInput;
+}
+
+const paperShared = {
+  thoughtCoef: 0.5, // paper: 0.5 (gym-cards)
+  gamma: 0.9, // paper: 0.9
+  gaeLambda: 0.95, // paper: 0.95
+  clipRatio: 0.1, // paper: 0.1
+  valueClip: 0.1, // paper: 0.1
+  valueCoef: 0.5, // paper: 0.5
+  entropyCoef: 0, // paper: unused (0)
+  epochs: 4, // paper: 4
+  maxGradNorm: 1, // paper: 0.01 (with lr 1e-5 on a pretrained 7B model; too tight for a tiny model from SFT)
+  generate: { temperature: 0.2, maxNewTokens: 64 }, // paper: 0.2 / 256 (our replies are < 64 tokens)
+};
+
+function gymCards(
+  id: string,
+  description: string,
+  ppo: { numUpdates: number; stepsPerEnv: number; successWindow: number },
+  sftEpisodes: number,
+): Preset {
+  return {
+    description,
+    config: {
+      seed: 1, // paper: 1
+      env: { id, text: { cot: true } },
+      policy: { id: 'tfjs:tiny' },
+      stages: ['sft', 'ppo'],
+      sft: {
+        // paper: LLaVA-1.6 fine-tuned on LEVI-Project/sft-data (GPT-4V-style transcripts), 1 epoch, lr 2e-5, batch 64
+        data: { episodes: sftEpisodes, noise: 0.2 },
+        train: { epochs: 3, batchSize: 8, lr: 2e-3 },
+      },
+      ppo: {
+        ...paperShared,
+        numUpdates: ppo.numUpdates, // paper: 15000 env steps // num-steps
+        numEnvs: 4, // paper: 1 env per process, 2 processes
+        stepsPerEnv: ppo.stepsPerEnv, // paper: 512 (NumberLine, Blackjack) / 1024 (EZPoints, Points24)
+        miniBatchSize: 8, // paper: 1
+        gradAccumSteps: 1, // paper: 128
+        schedule: { lr: 1e-4, minLr: 1e-6, cosineSteps: ppo.numUpdates }, // paper: 1e-5 → 1e-9, T_max 25
+        successWindow: ppo.successWindow, // paper: 200 (Blackjack 1000)
+      },
+      eval: { episodes: 50, temperature: 0 }, // paper: no separate evaluation (a 200-episode training window)
+      checkpoint: { every: 2, keepLast: 2 }, // paper: never saves
+    },
+  };
+}
+
+/** The presets `--preset` accepts. */
+export const PRESETS: Record<string, Preset> = {
+  numberline: gymCards(
+    'gym-cards/NumberLine-v0',
+    'NumberLine: SFT on 64 oracle episodes (20% noisy) then 6 PPO updates of 4×16 steps',
+    { numUpdates: 6, stepsPerEnv: 16, successWindow: 50 },
+    64,
+  ),
+  ezpoints: gymCards(
+    'gym-cards/EZPoints-v0',
+    'EZPoints: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
+    { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
+    96,
+  ),
+  points24: gymCards(
+    'gym-cards/Points24-v0',
+    'Points24: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
+    { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
+    96,
+  ),
+  blackjack: gymCards(
+    'gym-cards/Blackjack-v0',
+    'Blackjack: SFT on 128 oracle episodes then 6 PPO updates of 4×16 steps',
+    { numUpdates: 6, stepsPerEnv: 16, successWindow: 100 },
+    128,
+  ),
+  smoke: {
+    description: 'A seconds-long run of every stage, for tests and trying a plugin (any env)',
+    config: {
+      seed: 1,
+      env: { id: 'gym-cards/NumberLine-v0' },
+      policy: { id: 'tfjs:tiny' },
+      sft: {
+        data: { episodes: 4 },
+        train: { epochs: 1, batchSize: 4, evalGenerations: 2, maxNewTokens: 24 },
+      },
+      ppo: {
+        numUpdates: 1,
+        numEnvs: 2,
+        stepsPerEnv: 4,
+        epochs: 1,
+        miniBatchSize: 4,
+        generate: { maxNewTokens: 24 },
+        successWindow: 10,
+      },
+      eval: { episodes: 4, numEnvs: 2, maxNewTokens: 24, maxEpisodeSteps: 6 },
+      checkpoint: { every: 1, keepLast: 1 },
+      gallery: { episodes: 2 },
+    },
+  },
+};
+
+/** The preset for a name, or an error listing the presets. */
+export function getPreset(name: string): Preset {
+  const preset = PRESETS[name];
+  if (!preset) {
+    throw new Error(
+      `Unknown preset '${name}'. Presets:\n${Object.entries(PRESETS)
+        .map(([k, p]) => `  - ${k}: ${p.description}`)
+        .join('\n')}`,
+    );
+  }
+  return preset;
+}
