@@ -1,0 +1,108 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One metrics line: a flat record of numbers (and a few strings/booleans), one per update or stage. */
+export type MetricsRecord = { phase: 'ppo' | 'sft' | 'eval' | string } & Record<
+  string,
+  number | string | boolean | null
+>;
+
+/** Where metrics go. Plugins add their own (TensorBoard, W&B, a web socket). */
+export interface MetricsSink {
+  write(record: MetricsRecord): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** What a progress bar needs: the stage and how far along it is. */
+export interface ProgressEvent {
+  phase: 'rollout' | 'update' | 'eval' | 'sft';
+  done: number;
+  total: number;
+  /** The PPO update (0-based) the event belongs to, where there is one. */
+  update?: number;
+}
+
+export type ProgressCallback = (event: ProgressEvent) => void;
+
+function formatValue(v: unknown): string {
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(4);
+}
+
+/** Prints each record as one `key=value` line (to `console.log` unless given another writer). */
+export class ConsoleSink implements MetricsSink {
+  constructor(
+    private readonly keys?: readonly string[],
+    private readonly print: (line: string) => void = (line) => console.log(line),
+  ) {}
+
+  write(record: MetricsRecord): void {
+    const keys = this.keys ?? Object.keys(record);
+    this.print(
+      keys
+        .filter((k) => k in record)
+        .map((k) => `${k}=${formatValue(record[k])}`)
+        .join(' '),
+    );
+  }
+}
+
+/** Appends each record as one JSON line to a file (created with its folder when missing). */
+export class JsonLinesSink implements MetricsSink {
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  write(record: MetricsRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+  }
+
+  /**
+   * On resume: drops the lines a stopped run wrote after its last checkpoint (PPO lines with
+   * `update >= fromUpdate`), so the file reads as one uninterrupted run.
+   */
+  rewindTo(fromUpdate: number): void {
+    if (!existsSync(this.path)) return;
+    const kept = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => {
+        if (!line.trim()) return false;
+        try {
+          const r = JSON.parse(line) as MetricsRecord;
+          return !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= fromUpdate);
+        } catch {
+          return false; // a line torn by a kill
+        }
+      });
+    writeFileSync(this.path, kept.map((l) => `${l}\n`).join(''));
+  }
+}
+
+/** Reads a JSON-lines metrics file back (skips torn lines). */
+export function readJsonLines(path: string): MetricsRecord[] {
+  if (!existsSync(path)) return [];
+  const out: MetricsRecord[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as MetricsRecord);
+    } catch {
+      // torn line
+    }
+  }
+  return out;
+}
+
+/** Keys whose values depend on wall time, not on the computation; leave them out when comparing runs. */
+export const TIMING_KEYS = [
+  'tokensPerSecond',
+  'envStepsPerSecond',
+  'rolloutSeconds',
+  'updateSeconds',
+  'seconds',
+  'time',
+] as const;

@@ -1,0 +1,48 @@
+import { Rng } from '@rl4vlm/env';
+import type { PromptWithInfo, VlmPolicy } from '@rl4vlm/policy';
+import type { TextEnvLike } from './rollout.js';
+import { deriveSeed, SeedStream } from './seeds.js';
+import type { SftExample } from './sft.js';
+
+/** Options of {@link buildOracleDataset}. */
+export interface OracleDatasetOptions {
+  env: TextEnvLike;
+  /** The teacher, e.g. an `OraclePolicy` wrapping the env's oracle. */
+  teacher: VlmPolicy;
+  /** Replies used instead of the teacher's with probability `noise`, e.g. a `RandomPolicy`. */
+  noisePolicy?: VlmPolicy;
+  /** Probability that a step's reply comes from `noisePolicy`: a deliberately imperfect dataset. Default 0. */
+  noise?: number;
+  episodes: number;
+  seed: number;
+  /** Safety cap on steps per episode. Default 50. */
+  maxEpisodeSteps?: number;
+}
+
+/**
+ * SFT transcripts from an env's oracle: plays `episodes` seeded episodes with the teacher (or,
+ * with probability `noise` per step, the noise policy), recording (prompt, info, reply) at each
+ * step. The env is stepped with the recorded reply, so the states follow the data's own policy.
+ */
+export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftExample[]> {
+  const noise = o.noise ?? 0;
+  if (noise > 0 && !o.noisePolicy) throw new Error('buildOracleDataset: noise > 0 needs a noisePolicy');
+  const rng = new Rng(deriveSeed(o.seed, SeedStream.dataset, 1));
+  const out: SftExample[] = [];
+  for (let e = 0; e < o.episodes; e++) {
+    let current = await o.env.reset({ seed: deriveSeed(o.seed, SeedStream.dataset, 2, e) });
+    for (let t = 0; t < (o.maxEpisodeSteps ?? 50); t++) {
+      const prompt = o.env.prompt(current.observation, current.info);
+      const source = noise > 0 && rng.float() < noise ? o.noisePolicy! : o.teacher;
+      const [g] = await source.generate([{ ...prompt, info: current.info } as PromptWithInfo], {
+        temperature: 0,
+        seed: rng.seed(),
+      });
+      out.push({ prompt, info: current.info, target: g!.text });
+      const r = await o.env.step(g!.text);
+      if (r.terminated || r.truncated) break;
+      current = { observation: r.observation, info: r.info };
+    }
+  }
+  return out;
+}

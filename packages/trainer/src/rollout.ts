@@ -1,0 +1,194 @@
+import type { Info, Prompt, ResetResult, StepResult } from '@rl4vlm/env';
+import type { GenerateOptions, PolicyTokenizer, VlmPolicy } from '@rl4vlm/policy';
+import { type ActionSplit, type ActionSplitOptions, cotLogProb, splitThoughtAction } from './action-split.js';
+import { deriveSeed, SeedStream } from './seeds.js';
+
+/**
+ * What the trainer needs from an env: a `TextEnv` (prompt + text step) satisfies it. The trainer
+ * never imports a concrete env.
+ */
+export interface TextEnvLike<Obs = unknown> {
+  reset(options?: { seed?: number }): Promise<ResetResult<Obs>> | ResetResult<Obs>;
+  step(reply: string): Promise<StepResult<Obs>> | StepResult<Obs>;
+  prompt(observation: Obs, info: Info): Prompt;
+}
+
+/** One env step of a rollout. */
+export interface RolloutSample {
+  envIndex: number;
+  /** The prompt shown at this step, stored so the update scores exactly it (spec §3.10 pitfall 2). */
+  prompt: Prompt;
+  /** The info the prompt was built from. */
+  info: Info;
+  promptTokenIds?: number[];
+  responseTokenIds: number[];
+  text: string;
+  split: ActionSplit;
+  /** Per-token log-probs at rollout time (from generation, or re-scored before the update). */
+  tokenLogProbs: number[];
+  /** λ-weighted log-prob at rollout time. */
+  oldLogProb: number;
+  value: number;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  done: boolean;
+  /** `info.parse.ok` from the TextEnv: false when the reply did not parse into an action. */
+  parseOk: boolean;
+  /** Per-token log-probs of the starting policy, filled in when a KL penalty is on. */
+  refTokenLogProbs?: number[];
+}
+
+/** A finished episode. */
+export interface EpisodeSummary {
+  envIndex: number;
+  return: number;
+  length: number;
+  /** The paper's success: return > 0. */
+  success: boolean;
+  /** `info.success` at the last step, where the env defines it. */
+  infoSuccess?: boolean;
+  formatErrors: number;
+}
+
+/** `steps[t][n]`: step t of env n. */
+export interface Rollout {
+  steps: RolloutSample[][];
+  /** The prompts after the last step (for the bootstrap value), one per env. */
+  lastPrompts: Prompt[];
+  /** True where the last step ended its episode (no bootstrap needed). */
+  lastDones: boolean[];
+  episodes: EpisodeSummary[];
+  generatedTokens: number;
+  seconds: number;
+}
+
+/** Options of {@link collectRollout}. */
+export interface RolloutOptions {
+  envs: readonly TextEnvLike[];
+  policy: VlmPolicy;
+  /** Needed to split thought from action; without it the split is empty (every token counts as action). */
+  tokenizer?: Pick<PolicyTokenizer, 'decodeWithOffsets'>;
+  /** Steps per env. */
+  numSteps: number;
+  /** Run seed; resets and sampling seeds derive from `(seed, update)`. */
+  seed: number;
+  /** Update index (0-based); part of every derived seed. */
+  update: number;
+  generate: GenerateOptions;
+  /** CoT coefficient λ. */
+  thoughtCoef: number;
+  split?: ActionSplitOptions;
+  /** Called after every vector step. */
+  onStep?: (done: number, total: number) => void;
+  /** Checked before every vector step; when it returns true the rollout stops with {@link RolloutStopped}. */
+  shouldStop?: () => boolean;
+}
+
+/** Thrown by {@link collectRollout} when `shouldStop` asked it to stop; the partial rollout is dropped. */
+export class RolloutStopped extends Error {
+  constructor() {
+    super('Rollout stopped on request');
+    this.name = 'RolloutStopped';
+  }
+}
+
+interface ParseInfoLike {
+  ok?: boolean;
+}
+
+/**
+ * Plays `numSteps` steps in every env with one batched `generate` call per step:
+ * prompt → generate → parse/step → store. Every env is reset at the start with a seed derived
+ * from `(seed, update, envIndex)` and auto-reset (unseeded, continuing its own generator) when
+ * an episode ends, so a rollout is a pure function of `(weights, seed, update)`. Episodes still
+ * running at the end are cut there; GAE bootstraps them with V(s_T).
+ */
+export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
+  const started = performance.now();
+  const n = o.envs.length;
+  if (n === 0) throw new RangeError('collectRollout needs at least one env');
+  if (!Number.isInteger(o.numSteps) || o.numSteps < 1)
+    throw new RangeError(`numSteps must be a positive integer, got ${o.numSteps}`);
+  const current = await Promise.all(
+    o.envs.map(async (env, i) => env.reset({ seed: deriveSeed(o.seed, SeedStream.envReset, o.update, i) })),
+  );
+  const running = Array.from({ length: n }, () => ({ ret: 0, len: 0, formatErrors: 0 }));
+  const steps: RolloutSample[][] = [];
+  const episodes: EpisodeSummary[] = [];
+  let generatedTokens = 0;
+  let lastDones = new Array<boolean>(n).fill(false);
+  for (let t = 0; t < o.numSteps; t++) {
+    if (o.shouldStop?.()) throw new RolloutStopped();
+    const prompts = current.map((c, i) => o.envs[i]!.prompt(c.observation, c.info));
+    // The info travels with the prompt for policies that read it (scripted baselines).
+    const withInfo = prompts.map((p, i) => ({ ...p, info: current[i]!.info }));
+    const generations = await o.policy.generate(withInfo, {
+      ...o.generate,
+      seed: deriveSeed(o.seed, SeedStream.generation, o.update, t),
+    });
+    if (generations.length !== n)
+      throw new Error(`Policy '${o.policy.id}' returned ${generations.length} generations for ${n} prompts`);
+    const results = await Promise.all(generations.map(async (g, i) => o.envs[i]!.step(g.text)));
+    const row: RolloutSample[] = [];
+    for (let i = 0; i < n; i++) {
+      const g = generations[i]!;
+      const r = results[i]!;
+      const split = o.tokenizer
+        ? splitThoughtAction(g.tokenIds, o.tokenizer, o.split)
+        : { actionStart: 0, length: g.tokenIds.length, foundKey: false };
+      const parseOk = (r.info.parse as ParseInfoLike | undefined)?.ok !== false;
+      const done = r.terminated || r.truncated;
+      generatedTokens += g.tokenIds.length;
+      row.push({
+        envIndex: i,
+        prompt: prompts[i]!,
+        info: current[i]!.info,
+        promptTokenIds: g.promptTokenIds,
+        responseTokenIds: g.tokenIds,
+        text: g.text,
+        split,
+        tokenLogProbs: g.logProbs,
+        oldLogProb:
+          g.logProbs.length === g.tokenIds.length ? cotLogProb(g.logProbs, split, o.thoughtCoef) : 0,
+        value: g.value ?? 0,
+        reward: r.reward,
+        terminated: r.terminated,
+        truncated: r.truncated,
+        done,
+        parseOk,
+      });
+      const ep = running[i]!;
+      ep.ret += r.reward;
+      ep.len += 1;
+      if (!parseOk) ep.formatErrors += 1;
+      if (done) {
+        const infoSuccess = typeof r.info.success === 'boolean' ? r.info.success : undefined;
+        episodes.push({
+          envIndex: i,
+          return: ep.ret,
+          length: ep.len,
+          success: ep.ret > 0,
+          infoSuccess,
+          formatErrors: ep.formatErrors,
+        });
+        running[i] = { ret: 0, len: 0, formatErrors: 0 };
+        current[i] = await o.envs[i]!.reset();
+      } else {
+        current[i] = { observation: r.observation, info: r.info };
+      }
+    }
+    steps.push(row);
+    lastDones = row.map((s) => s.done);
+    o.onStep?.(t + 1, o.numSteps);
+  }
+  const lastPrompts = current.map((c, i) => o.envs[i]!.prompt(c.observation, c.info));
+  return {
+    steps,
+    lastPrompts,
+    lastDones,
+    episodes,
+    generatedTokens,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,222 @@
+import type { Info, Prompt } from '@rl4vlm/env';
+import { isInvalidReply, Rng } from '@rl4vlm/env';
+import * as tf from '@tensorflow/tfjs-core';
+import { Adam } from './adam.js';
+import { resolveSftConfig, type SftConfigInput } from './config.js';
+import { GradientAccumulator } from './grads.js';
+import { learningRateAt } from './lr-schedule.js';
+import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
+import { lossAndGrads, type TfTrainablePolicy } from './scoring.js';
+import { deriveSeed, SeedStream } from './seeds.js';
+import { mean } from './stats.js';
+
+/** One supervised example: the prompt (text + images) and the reply to imitate. */
+export interface SftExample {
+  prompt: Prompt;
+  target: string;
+  /** The env info of the step, for parsing replies into actions. */
+  info?: Info;
+}
+
+/** Turns a reply into an action or `{invalid}`: an env's `TextInterface.parse`. */
+export type ReplyParser = (reply: string, info: Info) => unknown;
+
+/** Seeded split into training and held-out examples. */
+export function splitDataset<T>(
+  examples: readonly T[],
+  heldOutFraction: number,
+  seed: number,
+): { train: T[]; heldOut: T[] } {
+  const shuffled = new Rng(deriveSeed(seed, SeedStream.dataset)).shuffle(examples);
+  const nHeld = Math.round(examples.length * heldOutFraction);
+  return { heldOut: shuffled.slice(0, nHeld), train: shuffled.slice(nHeld) };
+}
+
+/** Held-out quality of an SFT'd policy. */
+export interface SftHeldOutMetrics {
+  examples: number;
+  /** Mean per-token negative log-likelihood of the targets. */
+  tokenNll: number;
+  /** Generated (greedy) replies that parse into an action. */
+  formatRate: number | null;
+  /** Generated replies whose parsed action equals the target's parsed action. */
+  actionAccuracy: number | null;
+  /** Generated replies equal to the target text. */
+  exactReplyRate: number | null;
+  generated: number;
+}
+
+/** Options of {@link runSft}. */
+export interface RunSftOptions {
+  policy: TfTrainablePolicy;
+  examples: readonly SftExample[];
+  config?: SftConfigInput;
+  seed?: number;
+  /** The env's parser, for the held-out accuracy/format metrics. */
+  parse?: ReplyParser;
+  sinks?: readonly MetricsSink[];
+  onProgress?: ProgressCallback;
+  log?: (message: string) => void;
+}
+
+function targetTokens(policy: TfTrainablePolicy, text: string): number[] {
+  return [...policy.tokenizer.encode(text), policy.tokenizer.eosId];
+}
+
+/** Mean token NLL of a batch: −Σ log p(target) / tokens, a scalar tensor with gradients. */
+function nllLoss(policy: TfTrainablePolicy, batch: readonly SftExample[]): tf.Scalar {
+  const out = policy.score(
+    batch.map((e) => ({ prompt: e.prompt, responseTokenIds: targetTokens(policy, e.target) })),
+  );
+  return tf.div(tf.neg(tf.sum(tf.mul(out.logProbs, out.mask))), tf.maximum(tf.sum(out.mask), 1)) as tf.Scalar;
+}
+
+function sameAction(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Held-out NLL and, with a parser, greedy-generation format rate and action accuracy. */
+export async function evaluateSft(
+  policy: TfTrainablePolicy,
+  heldOut: readonly SftExample[],
+  {
+    parse,
+    generations = 32,
+    maxNewTokens = 64,
+    batchSize = 8,
+  }: { parse?: ReplyParser; generations?: number; maxNewTokens?: number; batchSize?: number } = {},
+): Promise<SftHeldOutMetrics> {
+  const nlls: number[] = [];
+  for (let at = 0; at < heldOut.length; at += batchSize) {
+    const chunk = heldOut.slice(at, at + batchSize);
+    nlls.push(tf.tidy(() => nllLoss(policy, chunk).dataSync()[0]!) * chunk.length);
+  }
+  const tokenNll = heldOut.length ? nlls.reduce((a, b) => a + b, 0) / heldOut.length : Number.NaN;
+  const sample = heldOut.slice(0, generations);
+  let formatOk = 0;
+  let correct = 0;
+  let exact = 0;
+  for (let at = 0; at < sample.length; at += batchSize) {
+    const chunk = sample.slice(at, at + batchSize);
+    const gens = await policy.generate(
+      chunk.map((e) => ({ ...e.prompt, info: e.info })),
+      { temperature: 0, maxNewTokens, seed: 0 },
+    );
+    gens.forEach((g, i) => {
+      const ex = chunk[i]!;
+      if (g.text.trim() === ex.target.trim()) exact += 1;
+      if (!parse) return;
+      const got = parse(g.text, ex.info ?? {});
+      if (isInvalidReply(got)) return;
+      formatOk += 1;
+      const want = parse(ex.target, ex.info ?? {});
+      if (!isInvalidReply(want) && sameAction(got, want)) correct += 1;
+    });
+  }
+  const n = sample.length;
+  return {
+    examples: heldOut.length,
+    tokenNll,
+    formatRate: parse && n ? formatOk / n : null,
+    actionAccuracy: parse && n ? correct / n : null,
+    exactReplyRate: n ? exact / n : null,
+    generated: n,
+  };
+}
+
+/** What {@link runSft} returns. */
+export interface SftResult {
+  /** One record per epoch. */
+  metrics: MetricsRecord[];
+  heldOut?: SftHeldOutMetrics;
+  trainExamples: number;
+}
+
+/**
+ * Supervised warm start (spec §3.9): minimise the token NLL of target replies given prompts,
+ * Adam with a linear warm-up over `warmupRatio` of the steps then cosine to 0, seeded
+ * shuffling each epoch. A held-out split gets NLL, format rate and exact-action accuracy.
+ */
+export async function runSft(options: RunSftOptions): Promise<SftResult> {
+  const config = resolveSftConfig(options.config);
+  const seed = options.seed ?? 1;
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const { policy } = options;
+  if (options.examples.length === 0) throw new RangeError('runSft needs at least one example');
+  const { train, heldOut } = splitDataset(options.examples, config.evalFraction, seed);
+  if (train.length === 0)
+    throw new RangeError(`evalFraction ${config.evalFraction} leaves no training examples`);
+  const variables = policy.trainableVariables();
+  const adam = new Adam(variables, config.adam);
+  const accumulator = new GradientAccumulator();
+  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const warmupSteps = Math.ceil(config.warmupRatio * totalSteps);
+  const schedule = {
+    maxLr: config.lr,
+    minLr: 0,
+    warmupSteps,
+    cosineSteps: totalSteps - warmupSteps,
+    afterEnd: 'hold' as const,
+  };
+  const metrics: MetricsRecord[] = [];
+  let step = 0;
+  try {
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const started = performance.now();
+      const order = new Rng(deriveSeed(seed, SeedStream.sftShuffle, epoch)).shuffle(train);
+      const losses: number[] = [];
+      let skipped = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        const batch = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
+        const { loss, grads } = lossAndGrads(() => nllLoss(policy, batch), variables);
+        const lr = learningRateAt(schedule, step);
+        if (Number.isFinite(loss)) {
+          accumulator.add(grads);
+          const taken = accumulator.take(config.maxGradNorm)!;
+          if (Number.isFinite(taken.norm)) {
+            adam.apply(taken.grads, lr);
+            losses.push(loss);
+          } else {
+            skipped += 1;
+            log(`sft step ${step}: non-finite gradient; skipped`);
+          }
+          for (const g of taken.grads) g.dispose();
+        } else {
+          skipped += 1;
+          log(`sft step ${step}: non-finite loss; skipped`);
+        }
+        for (const g of grads) g.dispose();
+        step += 1;
+        options.onProgress?.({ phase: 'sft', done: step, total: totalSteps });
+      }
+      const record: MetricsRecord = {
+        phase: 'sft',
+        epoch,
+        step,
+        lr: learningRateAt(schedule, Math.max(0, step - 1)),
+        trainLoss: mean(losses),
+        skippedSteps: skipped,
+        seconds: (performance.now() - started) / 1000,
+      };
+      metrics.push(record);
+      for (const sink of options.sinks ?? []) await sink.write(record);
+    }
+  } finally {
+    accumulator.dispose();
+    adam.dispose();
+  }
+  let heldOutMetrics: SftHeldOutMetrics | undefined;
+  if (heldOut.length > 0) {
+    heldOutMetrics = await evaluateSft(policy, heldOut, {
+      parse: options.parse,
+      generations: config.evalGenerations,
+      maxNewTokens: config.maxNewTokens,
+      batchSize: config.batchSize,
+    });
+    const record: MetricsRecord = { phase: 'sft-eval', ...heldOutMetrics };
+    metrics.push(record);
+    for (const sink of options.sinks ?? []) await sink.write(record);
+  }
+  return { metrics, heldOut: heldOutMetrics, trainExamples: train.length };
+}
