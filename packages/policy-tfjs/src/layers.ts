@@ -7,24 +7,26 @@ const RMS_EPS = 1e-6;
  * (one fused expression instead of the ~10 ops autodiff records):
  * `dx = r·(g·w − x·r²·mean(g·w·x))`, `dw = Σ g·x·r`, where `r = 1/sqrt(mean(x²) + eps)`.
  */
-export const rmsNorm: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(
-  ((x: tf.Tensor, weight: tf.Tensor, save: tf.GradSaveFunc) => {
-    const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), RMS_EPS));
-    save([x, weight, r]);
-    return {
-      value: tf.mul(tf.mul(x, r), weight),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw, sr] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const gw = tf.mul(dy, sw);
-        const dot = tf.mean(tf.mul(gw, sx), -1, true);
-        const dx = tf.mul(sr, tf.sub(gw, tf.mul(sx, tf.mul(tf.square(sr), dot))));
-        const dwFull = tf.mul(tf.mul(dy, sx), sr);
-        const dw = tf.sum(tf.reshape(dwFull, [-1, sw.shape[0]!]), 0);
-        return [dx, dw];
-      },
-    };
-  }) as never,
-);
+export const rmsNorm: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(((
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => {
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), RMS_EPS));
+  save([x, weight, r]);
+  return {
+    value: tf.mul(tf.mul(x, r), weight),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw, sr] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const gw = tf.mul(dy, sw);
+      const dot = tf.mean(tf.mul(gw, sx), -1, true);
+      const dx = tf.mul(sr, tf.sub(gw, tf.mul(sx, tf.mul(tf.square(sr), dot))));
+      const dwFull = tf.mul(tf.mul(dy, sx), sr);
+      const dw = tf.sum(tf.reshape(dwFull, [-1, sw.shape[0]!]), 0);
+      return [dx, dw];
+    },
+  };
+}) as never);
 
 /** GELU, exact form `x · Φ(x)` (the wasm backend has `Erf`). */
 export function gelu(x: tf.Tensor): tf.Tensor {
@@ -49,16 +51,29 @@ export function mergeHeads(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Rotary position embedding (LLaMA's "rotate half" form) of `x [B, H, T, dh]`;
- * `cos`/`sin` are `[B, 1, T, dh/2]` for each row's own positions.
+ * Rotary position embedding (LLaMA's "rotate half" form) of `x [B, H, T, dh]`:
+ * `x·cos + rotateHalf(x)·sin`, with `cos`/`sin` as `[B, 1, T, dh]` for each row's positions.
+ * `rotateHalf` is a matMul with a constant signed permutation: the wasm `SplitV` the
+ * split-and-concat form needs is slow.
  */
-export function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
-  const half = x.shape[3]! / 2;
-  const [x1, x2] = tf.split(x, [half, half], 3) as [tf.Tensor, tf.Tensor];
-  return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x2, cos), tf.mul(x1, sin))], 3);
+export function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, rotate: tf.Tensor2D): tf.Tensor {
+  const [b, h, t, dh] = x.shape as [number, number, number, number];
+  const rotated = tf.reshape(tf.matMul(tf.reshape(x, [b * h * t, dh]) as tf.Tensor2D, rotate), [b, h, t, dh]);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
 }
 
-/** The rotary tables for `positions [B][T]`, as `[B, 1, T, dh/2]` cos and sin tensors. */
+/** The `[dh, dh]` matrix R with `x·R = concat(−x₂, x₁)`. */
+export function rotateHalfMatrix(headDim: number): tf.Tensor2D {
+  const half = headDim / 2;
+  const m = new Float32Array(headDim * headDim);
+  for (let i = 0; i < half; i++) {
+    m[(half + i) * headDim + i] = -1; // out[i] = -x[half + i]
+    m[i * headDim + half + i] = 1; // out[half + i] = x[i]
+  }
+  return tf.tensor2d(m, [headDim, headDim]);
+}
+
+/** The rotary tables for `positions [B][T]`, as `[B, 1, T, dh]` cos and sin tensors. */
 export function rotaryTables(
   positions: number[][],
   headDim: number,
@@ -67,20 +82,24 @@ export function rotaryTables(
   const half = headDim / 2;
   const b = positions.length;
   const t = positions[0]?.length ?? 0;
-  const cos = new Float32Array(b * t * half);
-  const sin = new Float32Array(b * t * half);
+  const cos = new Float32Array(b * t * headDim);
+  const sin = new Float32Array(b * t * headDim);
   const inv = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
   for (let r = 0; r < b; r++) {
     for (let j = 0; j < t; j++) {
       const p = positions[r]![j]!;
       for (let i = 0; i < half; i++) {
-        const o = (r * t + j) * half + i;
-        cos[o] = Math.cos(p * inv[i]!);
-        sin[o] = Math.sin(p * inv[i]!);
+        const o = (r * t + j) * headDim + i;
+        const c = Math.cos(p * inv[i]!);
+        const s = Math.sin(p * inv[i]!);
+        cos[o] = c;
+        cos[o + half] = c;
+        sin[o] = s;
+        sin[o + half] = s;
       }
     }
   }
-  return { cos: tf.tensor4d(cos, [b, 1, t, half]), sin: tf.tensor4d(sin, [b, 1, t, half]) };
+  return { cos: tf.tensor4d(cos, [b, 1, t, headDim]), sin: tf.tensor4d(sin, [b, 1, t, headDim]) };
 }
 
 /** Scaled dot-product attention; `bias [B, 1, Tq, Tk]` is 0 where allowed and −1e9 where masked. */

@@ -8,6 +8,7 @@ import {
   oneHotFloat,
   rmsNorm,
   rotaryTables,
+  rotateHalfMatrix,
   silu,
   splitHeads,
 } from './layers.js';
@@ -167,13 +168,14 @@ export class VlmNetwork {
     }
     const biasT = tf.tensor4d(bias, [b, 1, t, total]);
     const { cos, sin } = rotaryTables(positions, c.dim / c.heads, c.ropeTheta);
+    const rotate = rotateHalfMatrix(c.dim / c.heads);
     const present: LayerCache[] = [];
     let h: tf.Tensor = x;
     for (let l = 0; l < c.layers; l++) {
       const pre = `lm.layers.${l}`;
       const n1 = rmsNorm(h, this.w(`${pre}.input_norm.weight`));
-      const q = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.q_proj`), c.heads), cos, sin);
-      let k = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.k_proj`), c.heads), cos, sin);
+      const q = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.q_proj`), c.heads), cos, sin, rotate);
+      let k = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.k_proj`), c.heads), cos, sin, rotate);
       let v = splitHeads(this.linear(n1, `${pre}.attn.v_proj`), c.heads);
       if (past?.[l]) {
         k = tf.concat([past[l]!.k, k], 2);

@@ -137,12 +137,14 @@ let modelCount = 0;
 
 export function createWeights(c: ModelConfig): Map<string, tf.Variable> {
   const rng = new Rng(c.initSeed);
+  // Adapters draw from their own generator, so a LoRA model's base weights equal the plain model's.
+  const loraRng = new Rng(c.initSeed + 1);
   // tfjs variable names are global to the engine: suffix them so several models can coexist.
   const suffix = `__m${modelCount++}`;
   const weights = new Map<string, tf.Variable>();
   for (const spec of weightSpecs(c)) {
     const trainable = !c.lora || spec.lora || spec.valueHead;
-    const initial = tf.tensor(initialValues(spec, rng), spec.shape, 'float32');
+    const initial = tf.tensor(initialValues(spec, spec.lora ? loraRng : rng), spec.shape, 'float32');
     weights.set(spec.name, tf.variable(initial, trainable, `${spec.name}${suffix}`));
     initial.dispose();
   }

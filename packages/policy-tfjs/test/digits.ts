@@ -1,0 +1,56 @@
+import { createImage, type Image, Rng } from '@rl4vlm/env';
+
+/** A 5×7 pixel font for 0–9 (our own), one string of 35 bits per digit, row by row. */
+const FONT = [
+  '01110100011001110101110011000101110',
+  '00100011000010000100001000010001110',
+  '01110100010000100010001000100011111',
+  '11111000100010000010000011000101110',
+  '00010001100101010010111110001000010',
+  '11111100001111000001000011000101110',
+  '00110010001000011110100011000101110',
+  '11111000010001000100010000100001000',
+  '01110100011000101110100011000101110',
+  '01110100011000101111000010001001100',
+];
+
+/**
+ * A 300×300 observation with `value` (0–99, two digits) drawn in a pixel font at a random place
+ * and in random colours, like the numbers NumberLine shows.
+ */
+export function drawNumber(value: number, rng: Rng): Image {
+  const bg = [rng.int(0, 60), rng.int(0, 60), rng.int(0, 60)] as [number, number, number];
+  const img = createImage(300, 300, bg);
+  const fg = [rng.int(190, 255), rng.int(190, 255), rng.int(190, 255)];
+  const cell = 16;
+  const x0 = rng.int(0, 300 - 11 * cell - 4);
+  const y0 = rng.int(0, 300 - 7 * cell - 4);
+  const digits = [Math.floor(value / 10), value % 10];
+  digits.forEach((d, k) => {
+    const bits = FONT[d]!;
+    for (let row = 0; row < 7; row++) {
+      for (let col = 0; col < 5; col++) {
+        if (bits[row * 5 + col] !== '1') continue;
+        for (let y = 0; y < cell; y++) {
+          for (let x = 0; x < cell; x++) {
+            const px = x0 + (k * 6 + col) * cell + x;
+            const py = y0 + row * cell + y;
+            img.data.set(fg, 3 * (py * 300 + px));
+          }
+        }
+      }
+    }
+  });
+  return img;
+}
+
+/** A sample of the reading task for `seed`: the prompt, the image and the expected reply. */
+export function readingSample(seed: number): { text: string; image: Image; answer: string } {
+  const rng = new Rng(seed);
+  const value = rng.int(0, 99);
+  return {
+    text: 'USER: <image>\nWhat number is shown? ASSISTANT:',
+    image: drawNumber(value, rng),
+    answer: String(value).padStart(2, '0'),
+  };
+}
