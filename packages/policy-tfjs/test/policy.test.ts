@@ -49,7 +49,7 @@ describe('TfjsPolicy generation', () => {
       expect(tokens(cached)).toEqual(tokens(recomputed));
       expect(tokens(noPrefix)).toEqual(tokens(recomputed));
       cached.forEach((g, i) => {
-        g.logProbs.forEach((lp, t) => expect(lp).toBeCloseTo(recomputed[i]!.logProbs[t]!, 4));
+        for (const [t, lp] of g.logProbs.entries()) expect(lp).toBeCloseTo(recomputed[i]!.logProbs[t]!, 4);
       });
     }
   });
@@ -69,7 +69,8 @@ describe('TfjsPolicy generation', () => {
         };
       });
       gens.forEach((g, i) => {
-        g.logProbs.forEach((lp, t) => expect(Math.abs(scored.lp[i]![t]! - lp)).toBeLessThan(1e-4));
+        for (const [t, lp] of g.logProbs.entries())
+          expect(Math.abs(scored.lp[i]![t]! - lp)).toBeLessThan(1e-4);
         expect(scored.m[i]!.reduce((a, b) => a + b, 0)).toBe(g.tokenIds.length);
         expect(scored.v[i]!).toBeCloseTo(g.value!, 4);
       });
