@@ -1,6 +1,7 @@
 export { BUILTIN_PLUGINS } from './builtins.js';
 export { type DiscoveredPlugin, discoverInstalledPlugins } from './discover.js';
 export { type LoadedPlugin, loadPlugin, pickManifest, validateManifest } from './load-plugin.js';
+export { findOracle, requireOracle } from './oracle.js';
 export { PluginLoadError } from './plugin-error.js';
 export {
   createPluginRegistry,

@@ -5,16 +5,14 @@ import type { ResolvedPlugin } from './resolve-plugin.js';
 import { classifySpecification, type PluginKind } from './specification.js';
 
 /** A plugin whose manifest was imported and validated. */
-export type LoadedPlugin =
-  | { kind: 'env'; ref: string; name: string; version: string; url: string; manifest: EnvPluginManifest }
-  | {
-      kind: 'policy';
-      ref: string;
-      name: string;
-      version: string;
-      url: string;
-      manifest: PolicyPluginManifest;
-    };
+export type LoadedPlugin = {
+  ref: string;
+  name: string;
+  version: string;
+  url: string;
+  /** The imported module, for optional extras such as a `createOracle` export. */
+  module: Record<string, unknown>;
+} & ({ kind: 'env'; manifest: EnvPluginManifest } | { kind: 'policy'; manifest: PolicyPluginManifest });
 
 const hasSpecification = (v: unknown) =>
   typeof v === 'object' && v !== null && 'specificationVersion' in (v as object);
@@ -93,7 +91,7 @@ export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin
   }
   const value = pickManifest(ref, mod);
   const { kind, manifest } = validateManifest(ref, value, resolved.declaredKind);
-  const base = { ref, url, name: manifest.name, version: manifest.version };
+  const base = { ref, url, name: manifest.name, version: manifest.version, module: mod };
   return kind === 'env'
     ? { ...base, kind, manifest: manifest as EnvPluginManifest }
     : { ...base, kind, manifest: manifest as PolicyPluginManifest };

@@ -47,7 +47,7 @@ export class PluginRegistry {
   readonly policies = new PolicyRegistry();
   /** Plugins loaded, in load order. */
   readonly plugins: (LoadedPlugin & { origin: PluginRow['origin'] })[] = [];
-  /** Discovered plugins that failed to load (config-listed ones throw instead). */
+  /** Discovered or optional built-in plugins that failed to load (config-listed ones throw instead). */
   readonly warnings: PluginLoadError[] = [];
   private readonly envOwner = new Map<string, string>();
   private readonly policyOwner = new Map<string, string>();
@@ -131,10 +131,10 @@ export async function createPluginRegistry({
       try {
         await registry.load(builtin.ref, { baseDirs: [appDir(), ...userDirs], origin: 'builtin' });
       } catch (error) {
-        const notInstalled =
-          error instanceof PluginLoadError && error.problem.startsWith('the package is not installed');
-        if (builtin.optional && notInstalled) continue;
-        throw error;
+        if (!builtin.optional || !(error instanceof PluginLoadError)) throw error;
+        // An optional backend that is absent is fine; one that is present but broken is reported, and
+        // the commands that do not need it still run.
+        if (!error.problem.startsWith('the package is not installed')) registry.warnings.push(error);
       }
     }
   }

@@ -28,7 +28,7 @@ describe('loading plugins from folders on disk', () => {
     expect(registry.envs.ids()).toEqual(['fixture/One-v0']);
     expect(registry.envPlugin('fixture/One-v0')).toBe('fixture-good-env');
     const env = registry.envs.make('fixture/One-v0');
-    expect(env.reset().observation).toBe(0);
+    expect((await env.reset()).observation).toBe(0);
     expect(registry.rows()).toEqual([
       {
         name: 'fixture-good-env',

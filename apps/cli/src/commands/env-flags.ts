@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+
+const int = (v: string) => {
+  const n = Number.parseInt(v, 10);
+  if (!Number.isFinite(n)) throw new Error(`'${v}' is not an integer`);
+  return n;
+};
+
+/** Adds the flags that pick an env, a policy and plugins (shared by train, eval, render, play, sft-data). */
+export function addEnvFlags(command: Command, { policy = true } = {}): Command {
+  command
+    .option('-c, --config <file>', 'YAML or JSON config file (flags override it)')
+    .option('-p, --preset <name>', 'start from a preset: numberline, ezpoints, points24, blackjack, smoke')
+    .option('-e, --env <id>', 'env id, e.g. gym-cards/NumberLine-v0')
+    .option('--plugin <pkg...>', 'load these plugin packages or paths too')
+    .option('--discover', 'also load installed packages that declare "rl4vlm": {"plugin": ...}')
+    .option('--seed <n>', 'seed', int)
+    .option('--set <key=value...>', 'override any config key, e.g. --set ppo.epochs=2 env.text.cot=false');
+  if (policy) command.option('--policy <id>', 'policy: oracle, random, tfjs:tiny, tfjs:<checkpoint dir>, …');
+  return command;
+}
+
+export { int };

@@ -1,0 +1,111 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodePng, Rng } from '@rl4vlm/env';
+import { RandomPolicy } from '@rl4vlm/policy';
+import type { Command } from 'commander';
+import { requireOracle } from '../plugins/index.js';
+import { type CommonFlags, makeTextEnv, setup } from '../setup.js';
+import { addEnvFlags, int } from './env-flags.js';
+
+interface SftDataFlags extends CommonFlags {
+  out: string;
+  episodes: number;
+  noise: number;
+  maxSteps: number;
+}
+
+/** One line of `data.jsonl`: LLaVA's conversation format plus the step's facts. */
+export interface SftDataLine {
+  id: string;
+  env: string;
+  seed: number;
+  step: number;
+  image: string;
+  prompt: string;
+  reply: string;
+  fromOracle: boolean;
+  conversations: { from: 'human' | 'gpt'; value: string }[];
+}
+
+/** Writes oracle transcripts of `episodes` seeded episodes as JSON lines + one PNG per prompt. */
+export async function writeSftData(flags: SftDataFlags): Promise<{ lines: number; file: string }> {
+  const { config, registry } = await setup(flags);
+  const env = makeTextEnv(registry, config.env);
+  const oracle = requireOracle(registry, config.env.id, { text: config.env.text, kwargs: config.env.kwargs });
+  const noisy = new RandomPolicy({ seed: config.seed });
+  const rng = new Rng(config.seed);
+  mkdirSync(path.join(flags.out, 'images'), { recursive: true });
+  const out: string[] = [];
+  for (let e = 0; e < flags.episodes; e++) {
+    const seed = config.seed * 100_000 + e;
+    let { observation, info } = await env.reset({ seed });
+    for (let t = 0; t < flags.maxSteps; t++) {
+      const prompt = env.prompt(observation, info);
+      const fromOracle = !(flags.noise > 0 && rng.float() < flags.noise);
+      const reply = fromOracle
+        ? await oracle(prompt, info)
+        : (await noisy.generate([{ ...prompt, info } as never]))[0]!.text;
+      const id = `ep${e}-step${t}`;
+      const image = `images/${id}.png`;
+      if (prompt.images[0]) writeFileSync(path.join(flags.out, image), encodePng(prompt.images[0]));
+      const line: SftDataLine = {
+        id,
+        env: config.env.id,
+        seed,
+        step: t,
+        image,
+        prompt: prompt.text,
+        reply,
+        fromOracle,
+        conversations: [
+          { from: 'human', value: prompt.text },
+          { from: 'gpt', value: reply },
+        ],
+      };
+      out.push(JSON.stringify(line));
+      const step = await env.step(reply);
+      ({ observation, info } = step);
+      if (step.terminated || step.truncated) break;
+    }
+  }
+  const file = path.join(flags.out, 'data.jsonl');
+  writeFileSync(file, `${out.join('\n')}\n`);
+  await env.close();
+  return { lines: out.length, file };
+}
+
+export function registerSftData(program: Command): void {
+  addEnvFlags(
+    program
+      .command('sft-data')
+      .description(
+        "write an env's oracle transcripts (prompt, image, ideal reply) as JSON lines + PNG images for SFT",
+      ),
+    { policy: false },
+  )
+    .option('-o, --out <dir>', 'output folder', 'sft-data')
+    .option('-n, --episodes <n>', 'episodes to play', int, 100)
+    .option(
+      '--noise <p>',
+      'share of steps answered by a random legal action instead (an imperfect teacher)',
+      Number,
+      0,
+    )
+    .option('--max-steps <n>', 'cap on steps per episode', int, 50)
+    .addHelpText(
+      'after',
+      `
+Output: <out>/data.jsonl, one line per step in LLaVA's conversation format
+  {"id", "env", "seed", "step", "image": "images/<id>.png", "prompt", "reply", "fromOracle", "conversations": [...]}
+
+Examples:
+  $ rl4vlm sft-data --env gym-cards/NumberLine-v0 -n 200 -o data/numberline
+  $ rl4vlm sft-data --env gym-cards/Points24-v0 --noise 0.1 --set env.text.cot=false`,
+    )
+    .action(async (flags: SftDataFlags) => {
+      const { lines, file } = await writeSftData(flags);
+      console.log(
+        `Wrote ${lines} examples from ${flags.episodes} episodes to ${file} (images in ${path.join(flags.out, 'images')})`,
+      );
+    });
+}

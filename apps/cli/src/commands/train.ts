@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { type AppConfig, PRESETS, validateAppConfig } from '../config/index.js';
+import { formatTable, num, percent } from '../format/table.js';
+import { createPluginRegistry } from '../plugins/index.js';
+import { writeReport } from '../report/index.js';
+import { ProgressReporter } from '../run/progress.js';
+import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/run-folder.js';
+import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
+import { type CommonFlags, setup } from '../setup.js';
+import { addEnvFlags, int } from './env-flags.js';
+
+interface TrainFlags extends CommonFlags {
+  name?: string;
+  stages?: string;
+  updates?: number;
+  runsDir?: string;
+  force?: boolean;
+  report: boolean;
+  baselines: boolean;
+}
+
+/** Prints the before/after table. */
+export function resultsTable(rows: readonly ResultRow[]): string {
+  return formatTable(
+    ['policy', 'episodes', 'success', '95% CI', 'mean return', 'format errors'],
+    rows.map((r) => [
+      r.stage,
+      String(r.episodes),
+      percent(r.successRate),
+      `${percent(r.successLow)}–${percent(r.successHigh)}`,
+      num(r.meanReturn, 3),
+      percent(r.formatErrorRate),
+    ]),
+  );
+}
+
+async function finish(summary: TrainingSummary, report: boolean, print: (s: string) => void): Promise<void> {
+  print(`\n${resultsTable(summary.rows)}`);
+  if (summary.stopped) print(`\nStopped early; continue with: rl4vlm resume ${summary.runDir}`);
+  if (summary.checkpoint) print(`Checkpoint: ${summary.checkpoint}`);
+  if (report) {
+    const { html, png } = writeReport(summary.runDir);
+    print(`Report: ${html}\nCurves: ${png}`);
+  }
+}
+
+/** `rl4vlm train`: resolve the config, make the run folder, train, print the table and write the report. */
+export async function runTrainCommand(
+  flags: TrainFlags,
+  print: (s: string) => void = console.log,
+): Promise<TrainingSummary> {
+  const overrides: Record<string, unknown> = {};
+  if (flags.name) overrides.name = flags.name;
+  if (flags.runsDir) overrides.runsDir = flags.runsDir;
+  if (flags.stages) overrides.stages = flags.stages.split(',').map((s) => s.trim());
+  if (flags.updates !== undefined) overrides.ppo = { numUpdates: flags.updates };
+  const { config, baseDir, registry } = await setup(flags, overrides);
+  const name = config.name ?? defaultRunName(config.env.id);
+  const runDir = path.resolve(config.runsDir, name);
+  if (existsSync(path.join(runDir, 'metrics.jsonl')) && !flags.force) {
+    throw new Error(
+      `Run folder ${runDir} already has a run. Continue it with \`rl4vlm resume ${runDir}\`, pick another --name, or pass --force to start over`,
+    );
+  }
+  const saved = saveRunConfig(runDir, { ...config, name }, baseDir);
+  print(
+    `Run ${name}: ${config.stages.join(' → ')} on ${config.env.id} with ${config.policy.id}\nRun folder: ${runDir} (resolved config in rl4vlm.config.yaml)`,
+  );
+  const reporter = new ProgressReporter();
+  try {
+    const summary = await runTraining({
+      config: saved,
+      registry,
+      runDir,
+      reporter,
+      withBaselines: flags.baselines,
+    });
+    reporter.stop();
+    await finish(summary, flags.report, print);
+    return summary;
+  } finally {
+    reporter.stop();
+  }
+}
+
+/** `rl4vlm resume <run>`: continue a run from its newest checkpoint with its saved config. */
+export async function runResumeCommand(
+  ref: string,
+  flags: { runsDir?: string; report: boolean },
+  print: (s: string) => void = console.log,
+): Promise<TrainingSummary> {
+  const run = findRun(ref, flags.runsDir);
+  const config: AppConfig = validateAppConfig(
+    readRunConfig(run.dir),
+    path.join(run.dir, 'rl4vlm.config.json'),
+  );
+  const registry = await createPluginRegistry({
+    plugins: config.plugins,
+    discover: config.discover,
+    baseDir: run.dir,
+  });
+  registry.envSpec(config.env.id);
+  print(`Resuming ${run.name} from ${run.dir}`);
+  const reporter = new ProgressReporter();
+  try {
+    const summary = await runTraining({
+      config,
+      registry,
+      runDir: path.resolve(run.dir),
+      resume: true,
+      reporter,
+      withBaselines: false,
+    });
+    reporter.stop();
+    await finish(summary, flags.report, print);
+    return summary;
+  } finally {
+    reporter.stop();
+  }
+}
+
+const presetList = Object.entries(PRESETS)
+  .map(([k, p]) => `  ${k.padEnd(11)} ${p.description}`)
+  .join('\n');
+
+export function registerTrain(program: Command): void {
+  addEnvFlags(
+    program
+      .command('train')
+      .description('train a VLM agent: SFT warm start on oracle transcripts, then PPO (or either alone)'),
+  )
+    .option('-n, --name <name>', 'run name (folder runs/<name>)')
+    .option('--runs-dir <dir>', 'where run folders go (default runs)')
+    .option('--stages <list>', 'sft,ppo (default) | sft | ppo')
+    .option('--updates <n>', 'PPO updates (ppo.numUpdates)', int)
+    .option('--force', 'overwrite an existing run folder')
+    .option('--no-report', 'do not write report.html at the end')
+    .option('--no-baselines', 'skip the oracle and random reference rows')
+    .addHelpText(
+      'after',
+      `
+Presets (--preset; the paper's settings adapted to the tiny model, see the README):
+${presetList}
+
+Config keys are those of the trainer (seed, env, policy, sft, ppo, eval, checkpoint) plus name,
+runsDir, plugins, discover, stages, gallery. Flags override the config file; --set overrides anything.
+
+Examples:
+  $ rl4vlm train --preset numberline                          # SFT then PPO on NumberLine, tfjs:tiny
+  $ rl4vlm train --preset numberline --stages ppo --updates 10
+  $ rl4vlm train --config my-run.yaml --set ppo.thoughtCoef=0.2 --name lambda-0.2
+  $ rl4vlm train --preset smoke --plugin rl4vlm-plugin-tic-tac-toe --env tictactoe/TicTacToe-v0`,
+    )
+    .action(async (flags: TrainFlags) => {
+      await runTrainCommand(flags);
+    });
+
+  program
+    .command('resume <run>')
+    .description('continue a stopped run from its newest checkpoint, with the config saved in its folder')
+    .option('--runs-dir <dir>', 'where to look for <run> by name', 'runs')
+    .option('--no-report', 'do not write report.html at the end')
+    .addHelpText(
+      'after',
+      `
+Metrics of a resumed run continue the same metrics.jsonl; lines written after the checkpoint are dropped.
+
+Examples:
+  $ rl4vlm resume NumberLine-v0-20250101-120000
+  $ rl4vlm resume runs/my-run`,
+    )
+    .action(async (ref: string, flags: { runsDir?: string; report: boolean }) => {
+      await runResumeCommand(ref, flags);
+    });
+}

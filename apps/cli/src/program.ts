@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerEval } from './commands/eval.js';
+import { registerPlay } from './commands/play.js';
+import { registerPlugins } from './commands/plugins.js';
+import { registerRender } from './commands/render.js';
+import { registerReport } from './commands/report.js';
+import { registerSftData } from './commands/sft-data.js';
+import { registerTrain } from './commands/train.js';
+
+/** The app version, printed by `--version`. */
+export const APP_VERSION = '0.1.0';
+
+/** The `rl4vlm` command line. */
+export function createProgram(): Command {
+  const program = new Command('rl4vlm')
+    .description(
+      'Train vision-language agents with RL (RL4VLM) on any env plugin: demo, train, eval, play, render, report.',
+    )
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rl4vlm demo                                  # oracle episodes of every gym-cards env → demo-output/
+  $ rl4vlm train --preset numberline             # SFT then PPO with the tiny tfjs model
+  $ rl4vlm eval --env gym-cards/Blackjack-v0 --policy oracle -n 500
+  $ rl4vlm play --env gym-cards/NumberLine-v0    # play it yourself
+  $ rl4vlm plugins list`,
+    );
+  registerDemo(program);
+  registerTrain(program);
+  registerEval(program);
+  registerSftData(program);
+  registerPlay(program);
+  registerRender(program);
+  registerPlugins(program);
+  registerReport(program);
+  return program;
+}

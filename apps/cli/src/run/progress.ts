@@ -1,0 +1,107 @@
+import cliProgress from 'cli-progress';
+
+/** A stage's progress, as the trainer's progress callback reports it. */
+export interface ProgressUpdate {
+  phase: string;
+  done: number;
+  total: number;
+  update?: number;
+}
+
+const LABELS: Record<string, string> = {
+  rollout: 'rollout ',
+  update: 'update  ',
+  eval: 'eval    ',
+  sft: 'sft     ',
+  demo: 'demo    ',
+};
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m${String(Math.round(seconds - m * 60)).padStart(2, '0')}s`;
+}
+
+/**
+ * Turns progress events into bars with rate and ETA (one bar per phase: rollout, update, eval,
+ * sft). On a terminal the bars redraw in place (cli-progress); elsewhere (CI, a pipe) it prints a
+ * line at the start, every quarter and the end of each stage, so logs stay short.
+ */
+export class ProgressReporter {
+  private readonly multibar?: cliProgress.MultiBar;
+  private readonly bars = new Map<
+    string,
+    { bar?: cliProgress.SingleBar; start: number; total: number; quarter: number }
+  >();
+  private readonly write: (line: string) => void;
+
+  constructor({
+    stream = process.stderr,
+    tty = Boolean(process.stderr.isTTY),
+  }: { stream?: NodeJS.WritableStream; tty?: boolean } = {}) {
+    this.write = (line) => stream.write(`${line}\n`);
+    if (tty) {
+      this.multibar = new cliProgress.MultiBar(
+        {
+          format: '{label} [{bar}] {value}/{total} | {rate}/s | ETA {etaText} {extra}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stopOnComplete: false,
+          stream: stream as NodeJS.WriteStream,
+          barsize: 24,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+    }
+  }
+
+  /** The callback to hand to the trainer. */
+  readonly onProgress = (event: ProgressUpdate): void => {
+    const key = event.phase;
+    let state = this.bars.get(key);
+    const now = Date.now();
+    const restarted =
+      state && (event.total !== state.total || event.done < (state.bar?.getProgress() ?? 0) * state.total);
+    if (!state || restarted || (event.done <= 1 && state.quarter >= 4)) {
+      state?.bar?.stop();
+      if (state?.bar) this.multibar?.remove(state.bar);
+      state = { start: now, total: event.total, quarter: -1 };
+      if (this.multibar) {
+        state.bar = this.multibar.create(event.total, 0, {
+          label: LABELS[key] ?? key.padEnd(8),
+          rate: '0.0',
+          etaText: '--',
+          extra: '',
+        });
+      }
+      this.bars.set(key, state);
+    }
+    const elapsed = Math.max((now - state.start) / 1000, 1e-3);
+    const rate = event.done / elapsed;
+    const eta = rate > 0 ? (event.total - event.done) / rate : Number.POSITIVE_INFINITY;
+    const extra = event.update !== undefined ? `(PPO update ${event.update + 1})` : '';
+    if (state.bar) {
+      state.bar.update(event.done, { rate: rate.toFixed(1), etaText: formatEta(eta), extra });
+    } else {
+      const quarter = event.total > 0 ? Math.floor((4 * event.done) / event.total) : 4;
+      if (quarter > state.quarter) {
+        state.quarter = quarter;
+        this.write(
+          `${(LABELS[key] ?? key).trim()} ${event.done}/${event.total} | ${rate.toFixed(1)}/s | ETA ${formatEta(eta)} ${extra}`.trimEnd(),
+        );
+      }
+    }
+  };
+
+  /** Prints a line above the bars (or plainly without a terminal). */
+  log(line: string): void {
+    if (this.multibar) this.multibar.log(`${line}\n`);
+    else this.write(line);
+  }
+
+  /** Stops redrawing; call before printing results. */
+  stop(): void {
+    this.multibar?.stop();
+  }
+}

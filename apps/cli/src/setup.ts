@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { TextEnv } from '@rl4vlm/env';
+import type { VlmPolicy } from '@rl4vlm/policy';
+import { type AppConfig, deepMerge, readConfigFile, resolveConfig } from './config/index.js';
+import {
+  createPluginRegistry,
+  isPathReference,
+  type PluginRegistry,
+  requireOracle,
+} from './plugins/index.js';
+
+/** Flags every command that makes envs accepts. */
+export interface CommonFlags {
+  config?: string;
+  preset?: string;
+  plugin?: string[];
+  discover?: boolean;
+  set?: string[];
+  env?: string;
+  policy?: string;
+  seed?: number;
+}
+
+/** What a command works with: the resolved config and every plugin loaded. */
+export interface Setup {
+  config: AppConfig;
+  baseDir: string;
+  registry: PluginRegistry;
+}
+
+/** `--plugin` paths are relative to the working directory (config `plugins:` to the config file). */
+function flagPlugins(flags: CommonFlags): string[] {
+  return (flags.plugin ?? []).map((p) => (isPathReference(p) ? path.resolve(p) : p));
+}
+
+/** Loads the plugins named by the config file (if any) and the flags, without needing a full config. */
+export async function loadPlugins(flags: CommonFlags): Promise<PluginRegistry> {
+  let plugins: string[] = [];
+  let discover = Boolean(flags.discover);
+  let baseDir = process.cwd();
+  if (flags.config) {
+    const file = readConfigFile(flags.config);
+    if (Array.isArray(file.plugins)) plugins = file.plugins.filter((p): p is string => typeof p === 'string');
+    discover ||= file.discover === true;
+    baseDir = path.dirname(path.resolve(flags.config));
+  }
+  const registry = await createPluginRegistry({
+    plugins: [...plugins, ...flagPlugins(flags)],
+    discover,
+    baseDir,
+  });
+  for (const warning of registry.warnings) process.stderr.write(`warning: ${warning.message}\n`);
+  return registry;
+}
+
+/**
+ * Resolves the config (preset < file < flags < --set), loads its plugins and checks that the env
+ * exists, so an unknown id fails before any work with the list of registered ids.
+ */
+export async function setup(flags: CommonFlags, overrides: Record<string, unknown> = {}): Promise<Setup> {
+  const fromFlags: Record<string, unknown> = {};
+  if (flags.env) fromFlags.env = { id: flags.env };
+  if (flags.policy) fromFlags.policy = { id: flags.policy };
+  if (flags.seed !== undefined) fromFlags.seed = flags.seed;
+  const { config, baseDir } = resolveConfig({
+    file: flags.config,
+    preset: flags.preset,
+    overrides: deepMerge(fromFlags, overrides),
+    sets: flags.set,
+  });
+  const registry = await createPluginRegistry({
+    plugins: [...config.plugins, ...flagPlugins(flags)],
+    discover: config.discover || Boolean(flags.discover),
+    baseDir,
+  });
+  for (const warning of registry.warnings) process.stderr.write(`warning: ${warning.message}\n`);
+  registry.envSpec(config.env.id);
+  return { config, baseDir, registry };
+}
+
+/** A `TextEnv` for the config's env: the env made from the registry, with its own text layer. */
+export function makeTextEnv(registry: PluginRegistry, env: AppConfig['env']): TextEnv<unknown, unknown> {
+  const spec = registry.envSpec(env.id);
+  if (!spec.text) {
+    throw new Error(
+      `Env '${env.id}' (from ${registry.envPlugin(env.id)}) has no text layer (spec.text), so a model cannot play it`,
+    );
+  }
+  return new TextEnv(registry.envs.make(env.id, env.kwargs), spec.text(env.text));
+}
+
+/** Creates a policy by id; `oracle` is wired to the env's oracle. */
+export async function createPolicy(
+  registry: PluginRegistry,
+  id: string,
+  env: AppConfig['env'],
+  options: Record<string, unknown> = {},
+): Promise<VlmPolicy> {
+  if (id === 'oracle' || id.startsWith('oracle:')) {
+    const oracle = requireOracle(registry, env.id, { text: env.text, kwargs: env.kwargs });
+    return registry.policies.create(id, { ...options, oracle });
+  }
+  return registry.policies.create(id, options);
+}
