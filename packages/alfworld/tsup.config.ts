@@ -5,4 +5,6 @@ export default defineConfig({
   ...sharedTsup,
   entry: { index: 'src/index.ts' },
   external: ['@napi-rs/canvas'],
+  // import.meta.url (finding python/alfworld_server.py) also in the CJS build.
+  shims: true,
 });

@@ -6,6 +6,28 @@
  */
 import { manifest } from './manifest.js';
 
+export { type AlfworldBridgeInfo, AlfworldEnv } from './bridge/alfworld-env.js';
+export { AlfworldSidecar } from './bridge/alfworld-sidecar.js';
+export {
+  type BridgeOptions,
+  type BridgeOptionsInput,
+  bridgeOptionsSchema,
+  parseBridgeOptions,
+  timeoutsSchema,
+} from './bridge/bridge-options.js';
+export {
+  ALFWORLD_INSTALL_COMMAND,
+  AlfworldNotInstalledError,
+  PythonNotFoundError,
+  SidecarCrashError,
+  SidecarError,
+  type SidecarErrorCode,
+  SidecarTimeoutError,
+} from './bridge/errors.js';
+export * from './bridge/protocol.js';
+export { defaultServerPath } from './bridge/server-path.js';
+export { SidecarProcess, type SidecarProcessOptions } from './bridge/sidecar-process.js';
+export { type BridgeKwargs, bridgeKwargsSchema, bridgeSpec } from './bridge-spec.js';
 export * from './household/catalog.js';
 export { CommandSpace, MAX_COMMAND_LENGTH } from './household/command-space.js';
 export { type ExpertStep, expertNextCommand, expertNextStep, expertPlan } from './household/expert.js';
@@ -29,6 +51,7 @@ export {
 } from './household-spec.js';
 export { type AlfworldInfo, type AlfworldObservation, alfworldObservationSpace } from './observation.js';
 export { HouseholdRenderer } from './render/household-renderer.js';
+export { renderTextFrame } from './render/text-frame.js';
 export { ALFWORLD_COT_LAMBDA, type AlfworldTextOptions, alfworldText } from './text/alfworld-text.js';
 export { type ExpertReplyOptions, writeExpertReply } from './text/expert-reply.js';
 export {

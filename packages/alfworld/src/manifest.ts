@@ -1,4 +1,5 @@
 import type { EnvPluginManifest } from '@rl4vlm/env';
+import { bridgeSpec } from './bridge-spec.js';
 import { householdSpec } from './household-spec.js';
 
 /** Kept in step with package.json by a test. */
@@ -11,5 +12,5 @@ export const manifest: EnvPluginManifest = {
   version: PACKAGE_VERSION,
   description:
     'ALFWorld household tasks: a TypeScript engine with its rules, and a bridge to Python ALFWorld',
-  envs: [householdSpec],
+  envs: [householdSpec, bridgeSpec],
 };
