@@ -32,7 +32,7 @@ export class ProgressReporter {
   private readonly multibar?: cliProgress.MultiBar;
   private readonly bars = new Map<
     string,
-    { bar?: cliProgress.SingleBar; start: number; total: number; quarter: number }
+    { bar?: cliProgress.SingleBar; start: number; startDone: number; total: number; quarter: number }
   >();
   private readonly write: (line: string) => void;
 
@@ -66,7 +66,7 @@ export class ProgressReporter {
     if (!state || restarted || (event.done <= 1 && state.quarter >= 4)) {
       state?.bar?.stop();
       if (state?.bar) this.multibar?.remove(state.bar);
-      state = { start: now, total: event.total, quarter: -1 };
+      state = { start: now, startDone: event.done, total: event.total, quarter: -1 };
       if (this.multibar) {
         state.bar = this.multibar.create(event.total, 0, {
           label: LABELS[key] ?? key.padEnd(8),
@@ -77,18 +77,20 @@ export class ProgressReporter {
       }
       this.bars.set(key, state);
     }
-    const elapsed = Math.max((now - state.start) / 1000, 1e-3);
-    const rate = event.done / elapsed;
-    const eta = rate > 0 ? (event.total - event.done) / rate : Number.POSITIVE_INFINITY;
+    // The rate counts from the first event, so the time before it (model start-up) does not inflate it.
+    const elapsed = (now - state.start) / 1000;
+    const rate = elapsed > 0.05 ? (event.done - state.startDone) / elapsed : Number.NaN;
+    const eta = rate > 0 ? (event.total - event.done) / rate : event.done >= event.total ? 0 : Number.NaN;
+    const rateText = Number.isFinite(rate) ? rate.toFixed(rate < 10 ? 2 : 1) : '--';
     const extra = event.update !== undefined ? `(PPO update ${event.update + 1})` : '';
     if (state.bar) {
-      state.bar.update(event.done, { rate: rate.toFixed(1), etaText: formatEta(eta), extra });
+      state.bar.update(event.done, { rate: rateText, etaText: formatEta(eta), extra });
     } else {
       const quarter = event.total > 0 ? Math.floor((4 * event.done) / event.total) : 4;
       if (quarter > state.quarter) {
         state.quarter = quarter;
         this.write(
-          `${(LABELS[key] ?? key).trim()} ${event.done}/${event.total} | ${rate.toFixed(1)}/s | ETA ${formatEta(eta)} ${extra}`.trimEnd(),
+          `${(LABELS[key] ?? key).trim()} ${event.done}/${event.total} | ${rateText}/s | ETA ${formatEta(eta)} ${extra}`.trimEnd(),
         );
       }
     }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isTrainablePolicy, OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
+import { isTrainablePolicy, OraclePolicy, type PromptWithInfo, RandomPolicy } from '@rl4vlm/policy';
 import {
   buildOracleDataset,
   type EvalSummary,
@@ -120,6 +120,16 @@ async function runSftOnly(
   return { summary, checkpoint };
 }
 
+/** Legal labels for the random baseline: the step's `info.legalActions` where the env gives them, else every label of its action space. */
+function legalLabels(registry: PluginRegistry, config: AppConfig) {
+  const env = registry.envs.make(config.env.id, config.env.kwargs);
+  const all = (env.actionSpace as { labels?: readonly string[] }).labels;
+  return (prompt: PromptWithInfo) => {
+    const legal = prompt.info?.legalActions;
+    return Array.isArray(legal) && legal.length ? (legal as string[]) : all;
+  };
+}
+
 /** Cheap reference rows: the env's oracle (ceiling) and random legal actions (floor), on the same seeds. */
 async function baselines(config: AppConfig, registry: PluginRegistry): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
@@ -131,7 +141,10 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
         'random (floor)',
         await evaluate({
           envs,
-          policy: await registry.policies.create('random', { seed: config.seed }),
+          policy: await registry.policies.create('random', {
+            seed: config.seed,
+            labels: legalLabels(registry, config),
+          }),
           config: config.eval,
         }),
       ),
