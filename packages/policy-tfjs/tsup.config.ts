@@ -8,4 +8,7 @@ export default defineConfig({
   shims: true,
   // Native backends are optional and loaded at run time only when installed.
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // tfjs-core's Node build registers no gradients and its ESM gradient module cannot be imported
+  // by Node directly (the package is not "type": "module"): bundle it. Registries are global.
+  noExternal: [/@tensorflow\/tfjs-core\/dist\/register_all_gradients/],
 });

@@ -15,16 +15,16 @@ const FONT = [
 ];
 
 /**
- * A 300×300 observation with `value` (0–99, two digits) drawn in a pixel font at a random place
- * and in random colours, like the numbers NumberLine shows.
+ * A 300×300 observation with `value` (0–99, two digits) drawn in a pixel font, light on dark, at a
+ * jittered place (±15 px) and in jittered colours, like the numbers NumberLine shows.
  */
 export function drawNumber(value: number, rng: Rng): Image {
-  const bg = [rng.int(0, 60), rng.int(0, 60), rng.int(0, 60)] as [number, number, number];
+  const bg = [rng.int(0, 40), rng.int(0, 40), rng.int(0, 40)] as [number, number, number];
   const img = createImage(300, 300, bg);
-  const fg = [rng.int(190, 255), rng.int(190, 255), rng.int(190, 255)];
+  const fg = [rng.int(210, 255), rng.int(210, 255), rng.int(210, 255)];
   const cell = 16;
-  const x0 = rng.int(0, 300 - 11 * cell - 4);
-  const y0 = rng.int(0, 300 - 7 * cell - 4);
+  const x0 = rng.int(50, 80);
+  const y0 = rng.int(80, 110);
   const digits = [Math.floor(value / 10), value % 10];
   digits.forEach((d, k) => {
     const bits = FONT[d]!;

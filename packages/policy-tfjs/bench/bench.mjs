@@ -1,0 +1,88 @@
+// Benchmark of the tiny preset at batch 16 with a 300×300 observation (run `pnpm build` first).
+// Usage: node bench/bench.mjs [--batch 16] [--new 64]
+import { createImage, Rng } from '@rl4vlm/env';
+import * as tf from '@tensorflow/tfjs-core';
+import { builtinCorpus, countParameters, TfjsPolicy } from '../dist/index.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const batch = arg('batch', 16);
+const newTokens = arg('new', 64);
+
+const policy = await TfjsPolicy.create('tiny');
+const rng = new Rng(1);
+const prompts = Array.from({ length: batch }, () => {
+  const img = createImage(300, 300);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = rng.int(0, 255);
+  // The NumberLine prompt from the built-in corpus: system line, <image>, task text.
+  return { text: builtinCorpus()[0], images: [img] };
+});
+const promptTokens =
+  policy.tokenizer.encode(prompts[0].text).length -
+  1 +
+  (policy.config.imageSize / policy.config.patchSize) ** 2;
+
+async function timeGenerate(useKvCache, reps) {
+  // Random weights rarely sample EOS early; force the full length by banning nothing and
+  // counting the tokens actually generated.
+  let tokens = 0;
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) {
+    const gens = await policy.generate(prompts, { seed: r, maxNewTokens: newTokens, useKvCache });
+    tokens += gens.reduce((n, g) => n + g.tokenIds.length, 0);
+  }
+  return tokens / ((performance.now() - start) / 1000);
+}
+
+async function timeTrain(reps) {
+  const gens = await policy.generate(prompts, { seed: 99, maxNewTokens: newTokens });
+  const items = prompts.map((prompt, i) => ({ prompt, responseTokenIds: gens[i].tokenIds }));
+  const tokens = items.reduce((n, it) => n + it.responseTokenIds.length, 0);
+  const optimizer = tf.train.adam(1e-5);
+  const vars = policy.trainableVariables();
+  const step = () => {
+    const cost = optimizer.minimize(
+      () => {
+        const s = policy.score(items);
+        return tf.neg(
+          tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
+        );
+      },
+      true,
+      vars,
+    );
+    cost.dataSync();
+    cost.dispose();
+  };
+  step(); // warm-up
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) step();
+  return (tokens * reps) / ((performance.now() - start) / 1000);
+}
+
+await policy.generate(prompts.slice(0, 2), { maxNewTokens: 4 }); // warm-up
+const kv = await timeGenerate(true, 2);
+const noKv = await timeGenerate(false, 1);
+const trained = await timeTrain(3);
+const params = countParameters(policy.config);
+console.log(
+  JSON.stringify(
+    {
+      backend: tf.getBackend(),
+      preset: 'tiny',
+      parameters: params.total,
+      batch,
+      promptPositions: promptTokens,
+      newTokens,
+      generatedTokensPerSecondKvCache: Math.round(kv),
+      generatedTokensPerSecondRecompute: Math.round(noKv),
+      kvCacheSpeedup: Number((kv / noKv).toFixed(1)),
+      trainedTokensPerSecond: Math.round(trained),
+    },
+    null,
+    2,
+  ),
+);
+policy.dispose();
