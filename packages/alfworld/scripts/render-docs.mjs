@@ -1,6 +1,6 @@
 // Renders the README pictures from the built package: node scripts/render-docs.mjs
 import { writeFileSync } from 'node:fs';
-import { encodePng } from '@rl4vlm/env';
+import { encodePng, frameStrip } from '@rl4vlm/env';
 import { HouseholdEnv } from '../dist/index.js';
 
 const env = new HouseholdEnv({ taskTypes: ['Heat'], imageSize: 300 });
@@ -14,8 +14,10 @@ while (info.expertCommand) {
   frames.push(env.render());
   info = step.info;
 }
-const pick = [0, 2, frames.length - 3, frames.length - 1];
-for (const [k, i] of pick.entries()) {
-  writeFileSync(new URL(`../docs/household-${k}.png`, import.meta.url), encodePng(frames[i]));
-}
+// One strip for the README: start, at the microwave, heated, placed (the win).
+const strip = frameStrip([frames[0], frames[2], frames[frames.length - 3], frames[frames.length - 1]], {
+  gap: 6,
+});
+writeFileSync(new URL('../docs/household-episode.png', import.meta.url), encodePng(strip));
+writeFileSync(new URL('../docs/household-frame.png', import.meta.url), encodePng(frames[frames.length - 3]));
 console.log(env.reset({ seed: 4 }).observation.text + '\n\n' + log.join('\n'));

@@ -46,7 +46,7 @@ async function playExpert(env: AlfworldEnv, seed: number) {
 
 describeEnvConformance(
   'alfworld/Bridge-v0 (test backend, frames)',
-  () => new AlfworldEnv({ ...FAKE, image: true, imageSize: 32 }),
+  () => new AlfworldEnv({ ...FAKE, image: true, imageSize: 16, maxSteps: 20 }),
   {
     maxSteps: 60,
   },

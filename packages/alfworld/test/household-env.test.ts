@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { decodePng, EnvRegistry, encodePng, imagesEqual, make, registerManifest, TextEnv } from '@rl4vlm/env';
 import { describeEnvConformance } from '@rl4vlm/env/conformance';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +8,13 @@ import { HouseholdEnv, type HouseholdInfo } from '../src/household/household-env
 import manifest from '../src/index.js';
 import { writeExpertReply } from '../src/text/expert-reply.js';
 
-describeEnvConformance('alfworld/Household-v0 (visual, 96 px)', () => new HouseholdEnv({ imageSize: 96 }), {
-  maxSteps: 60,
-});
+// The conformance suite deep-compares observations with toEqual, which costs ~10 µs per image
+// byte; the visual run keeps frames small and episodes short so it stays quick.
+describeEnvConformance(
+  'alfworld/Household-v0 (visual, 64 px, 8-step episodes)',
+  () => new HouseholdEnv({ imageSize: 64, maxSteps: 8 }),
+  { seeds: [0, 1], maxSteps: 10 },
+);
 describeEnvConformance('alfworld/Household-v0 (text only)', () => new HouseholdEnv({ image: false }), {
   maxSteps: 60,
 });
@@ -126,6 +131,12 @@ describe('plugin manifest', () => {
     const bare = registry.make('alfworld/Household-v0', { image: false, reward: false });
     await bare.reset({ seed: 0 });
     expect((await bare.step('nonsense')).reward).toBe(0);
+  });
+
+  it('keeps the manifest version in step with package.json and lists both envs', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(manifest.version).toBe(pkg.version);
+    expect(manifest.envs.map((e) => e.id)).toEqual(['alfworld/Household-v0', 'alfworld/Bridge-v0']);
   });
 
   it('default export equals make() through the global registry', () => {

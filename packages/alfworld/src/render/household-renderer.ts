@@ -3,8 +3,9 @@ import { type Image, imageFromRgba } from '@rl4vlm/env';
 import { LAMP_TYPES } from '../household/catalog.js';
 import type { Household } from '../household/household.js';
 import type { HouseObject, Receptacle } from '../household/world.js';
+import { GlyphAtlas } from './glyph-atlas.js';
 import { FLOOR, ROUND_TYPES, typeColor } from './palette.js';
-import { drawPixelText, fitText } from './pixel-font.js';
+import { fitText } from './pixel-font.js';
 
 /** Everything is laid out on a 300×300 design grid and scaled to the requested size. */
 const DESIGN = 300;
@@ -22,6 +23,7 @@ export class HouseholdRenderer {
   readonly size: number;
   private readonly canvas: Canvas;
   private readonly ctx: SKRSContext2D;
+  private readonly glyphs = new GlyphAtlas();
 
   constructor(size = DESIGN) {
     if (!Number.isInteger(size) || size < 64 || size > 2048) {
@@ -64,7 +66,7 @@ export class HouseholdRenderer {
             .receptaclesAt(house.agentLoc)
             .map((r) => r.name)
             .join(', ')}`;
-    drawPixelText(ctx, fitText(title, 23), 8, 6, PAPER, 2);
+    this.glyphs.draw(ctx, fitText(title, 23), 8, 6, PAPER, 2);
   }
 
   /** At the start: a floor plan of every receptacle in the room. */
@@ -82,7 +84,7 @@ export class HouseholdRenderer {
       ctx.strokeStyle = INK;
       ctx.lineWidth = 1;
       ctx.strokeRect(x + 0.5, y + 0.5, 10, 10);
-      drawPixelText(ctx, fitText(r.name, Math.floor((colWidth - 18) / 6)), x + 15, y + 2, INK);
+      this.glyphs.draw(ctx, fitText(r.name, Math.floor((colWidth - 18) / 6)), x + 15, y + 2, INK);
     });
   }
 
@@ -103,14 +105,14 @@ export class HouseholdRenderer {
     ctx.strokeStyle = INK;
     ctx.lineWidth = 2;
     ctx.strokeRect(x + 1, y + 1, w - 2, h - 16);
-    drawPixelText(ctx, fitText(r.name, Math.floor(w / 6)), x, y + h - 10, INK);
+    this.glyphs.draw(ctx, fitText(r.name, Math.floor(w / 6)), x, y + h - 10, INK);
     if (r.openable && !r.isOpen) {
       // A closed door: a panel with a handle, nothing inside is visible.
       ctx.fillStyle = 'rgba(255,255,255,0.18)';
       ctx.fillRect(x + 8, y + 8, w - 16, h - 30);
       ctx.fillStyle = INK;
       ctx.fillRect(x + w - 20, y + (h - 14) / 2 - 12, 5, 24);
-      drawPixelText(ctx, 'CLOSED', x + 12, y + 14, INK);
+      this.glyphs.draw(ctx, 'CLOSED', x + 12, y + 14, INK);
       return;
     }
     // Open (or doorless): a lighter inside where the objects stand.
@@ -126,7 +128,7 @@ export class HouseholdRenderer {
       const cy = y + 22 + Math.floor(i / cols) * 34;
       if (cy > y + h - 40) return;
       this.drawObject(o, cx, cy, 10);
-      drawPixelText(
+      this.glyphs.draw(
         ctx,
         fitText(o.name, Math.floor(cellWidth / 6)),
         x + 8 + (i % cols) * cellWidth,
@@ -173,14 +175,14 @@ export class HouseholdRenderer {
     ctx.fillStyle = INK;
     ctx.fillRect(0, 250, DESIGN, 50);
     const held = house.held();
-    drawPixelText(ctx, 'HOLDING', 8, 256, '#c9c6bd');
+    this.glyphs.draw(ctx, 'HOLDING', 8, 256, '#c9c6bd');
     if (!held) {
-      drawPixelText(ctx, 'NOTHING', 8, 272, PAPER, 2);
+      this.glyphs.draw(ctx, 'NOTHING', 8, 272, PAPER, 2);
       return;
     }
     this.drawObject(held, 24, 280, 10);
     const marks = [held.hot && 'HOT', held.cool && 'COOL', held.clean && 'CLEAN'].filter(Boolean).join(' ');
-    drawPixelText(ctx, fitText(held.name, 19), 44, 268, PAPER, 2);
-    if (marks) drawPixelText(ctx, marks, 44, 286, '#f2c14e');
+    this.glyphs.draw(ctx, fitText(held.name, 19), 44, 268, PAPER, 2);
+    if (marks) this.glyphs.draw(ctx, marks, 44, 286, '#f2c14e');
   }
 }

@@ -63,7 +63,7 @@ export function textWidth(text: string, scale = 1): number {
   return text.length * 6 * scale - scale;
 }
 
-/** Draws `text` with its top-left corner at (x, y); unknown characters are drawn as blanks. */
+/** Draws `text` with its top-left corner at (x, y), one `fillRect` per lit pixel; unknown characters are blanks. */
 export function drawPixelText(
   ctx: RectPainter,
   text: string,
@@ -83,6 +83,9 @@ export function drawPixelText(
     cx += 6 * scale;
   }
 }
+
+/** The characters the font has, in atlas order. */
+export const FONT_CHARS: readonly string[] = Object.keys(ROWS);
 
 /** Shortens `text` to at most `maxChars` characters, marking the cut with a trailing `.`. */
 export function fitText(text: string, maxChars: number): string {
