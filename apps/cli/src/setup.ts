@@ -68,14 +68,13 @@ export async function setup(flags: CommonFlags, overrides: Record<string, unknow
     overrides: deepMerge(fromFlags, overrides),
     sets: flags.set,
   });
-  const registry = await createPluginRegistry({
-    plugins: [...config.plugins, ...flagPlugins(flags)],
-    discover: config.discover || Boolean(flags.discover),
-    baseDir,
-  });
+  // Plugins given as flags become part of the resolved config, so a saved run reloads them on resume.
+  const plugins = [...new Set([...config.plugins, ...flagPlugins(flags)])];
+  const discover = config.discover || Boolean(flags.discover);
+  const registry = await createPluginRegistry({ plugins, discover, baseDir });
   for (const warning of registry.warnings) process.stderr.write(`warning: ${warning.message}\n`);
   registry.envSpec(config.env.id);
-  return { config, baseDir, registry };
+  return { config: { ...config, plugins, discover }, baseDir, registry };
 }
 
 /** A `TextEnv` for the config's env: the env made from the registry, with its own text layer. */

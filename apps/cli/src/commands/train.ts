@@ -19,6 +19,7 @@ interface TrainFlags extends CommonFlags {
   force?: boolean;
   report: boolean;
   baselines: boolean;
+  stopAfter?: number;
 }
 
 /** Prints the before/after table. */
@@ -76,6 +77,7 @@ export async function runTrainCommand(
       runDir,
       reporter,
       withBaselines: flags.baselines,
+      stopAfterUpdates: flags.stopAfter,
     });
     reporter.stop();
     await finish(summary, flags.report, print);
@@ -136,6 +138,11 @@ export function registerTrain(program: Command): void {
     .option('--stages <list>', 'sft,ppo (default) | sft | ppo')
     .option('--updates <n>', 'PPO updates (ppo.numUpdates)', int)
     .option('--force', 'overwrite an existing run folder')
+    .option(
+      '--stop-after <n>',
+      'stop with a checkpoint after n PPO updates (continue with `rl4vlm resume`)',
+      int,
+    )
     .option('--no-report', 'do not write report.html at the end')
     .option('--no-baselines', 'skip the oracle and random reference rows')
     .addHelpText(

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isTrainablePolicy, OraclePolicy, type PromptWithInfo, RandomPolicy } from '@rl4vlm/policy';
 import {
@@ -180,6 +180,7 @@ export async function runTraining({
   reporter,
   withBaselines = true,
   signal,
+  stopAfterUpdates,
 }: {
   config: AppConfig;
   registry: PluginRegistry;
@@ -188,6 +189,8 @@ export async function runTraining({
   reporter?: ProgressReporter;
   withBaselines?: boolean;
   signal?: AbortSignal;
+  /** Stop (with a checkpoint) after this many PPO updates of this call; `resume` continues. */
+  stopAfterUpdates?: number;
 }): Promise<TrainingSummary> {
   mkdirSync(runDir, { recursive: true });
   const wantsSft = config.stages.includes('sft');
@@ -214,10 +217,14 @@ export async function runTraining({
       resume,
       signal,
       handleSignals: true,
+      stopAfterUpdates,
     });
     if (result.evalAfterSft) {
       rows.push(row('after SFT', result.evalAfterSft));
       evalRecords.push({ stage: 'after-sft', records: result.evalAfterSft.records });
+    } else if (resume && existsSync(path.join(runDir, 'eval-after-sft.json'))) {
+      // A resumed run did its SFT before it stopped: show that evaluation from the run folder.
+      rows.push(row('after SFT', JSON.parse(readFileSync(path.join(runDir, 'eval-after-sft.json'), 'utf8'))));
     }
     if (result.evalFinal) {
       rows.push(row(wantsSft ? 'after SFT + PPO' : 'after PPO', result.evalFinal));

@@ -175,10 +175,16 @@ describe('rl4vlm play', () => {
     expect(detectImageProtocol({ TERM: 'xterm-kitty' }, false)).toBe('file');
     expect(detectImageProtocol({ TERM: 'xterm-256color' }, true)).toBe('file');
     const image = { width: 2, height: 1, data: new Uint8Array([255, 0, 0, 0, 255, 0]) };
-    expect(inlineImageSequence(image, 'kitty')).toMatch(/^\u001b_Ga=T,f=100,.*;iVBORw0KGgo.*\u001b\\\n$/);
-    expect(inlineImageSequence(image, 'iterm')).toMatch(
-      /^\u001b\]1337;File=inline=1;.*:iVBORw0KGgo.*\u0007\n$/,
-    );
+    const ESC = String.fromCharCode(27);
+    const BEL = String.fromCharCode(7);
+    const kitty = inlineImageSequence(image, 'kitty');
+    expect(kitty.startsWith(`${ESC}_Ga=T,f=100,`)).toBe(true);
+    expect(kitty).toContain(';iVBORw0KGgo'); // base64 of the PNG signature
+    expect(kitty.endsWith(`${ESC}\\\n`)).toBe(true);
+    const iterm = inlineImageSequence(image, 'iterm');
+    expect(iterm.startsWith(`${ESC}]1337;File=inline=1;`)).toBe(true);
+    expect(iterm).toContain(':iVBORw0KGgo');
+    expect(iterm.endsWith(`${BEL}\n`)).toBe(true);
   });
 });
 

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readMetrics } from '../../src/report/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const browserRequired = Boolean(process.env.CI || process.env.RL4VLM_REQUIRE_CHROMIUM);
+
+describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
+  it('trains the example plugin by package name, stops, resumes and reports', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'rl4vlm-runs-'));
+    const common = [
+      '--preset',
+      'smoke',
+      '--plugin',
+      'rl4vlm-plugin-tic-tac-toe',
+      '--env',
+      'tictactoe/TicTacToe-v0',
+    ];
+    const first = await runCli([
+      'train',
+      ...common,
+      '--name',
+      'ttt',
+      '--runs-dir',
+      runsDir,
+      '--updates',
+      '2',
+      '--stop-after',
+      '1',
+      '--no-baselines',
+      '--no-report',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const runDir = path.join(runsDir, 'ttt');
+    expect(first.stdout).toContain(`Run folder: ${runDir}`);
+    expect(first.stdout).toMatch(/Stopped early; continue with: rl4vlm resume/);
+    // Progress lines with rate and ETA (no terminal here: one line per quarter).
+    expect(first.stderr).toMatch(/sft \d+\/\d+ \| [\d.-]+\/s \| ETA/);
+    expect(first.stderr).toMatch(/rollout \d+\/\d+ \| .* \(PPO update 1\)/);
+    // The resolved config is saved, with the flags applied.
+    const saved = JSON.parse(readFileSync(path.join(runDir, 'rl4vlm.config.json'), 'utf8'));
+    expect(saved.env.id).toBe('tictactoe/TicTacToe-v0');
+    expect(saved.ppo.numUpdates).toBe(2);
+    expect(saved.plugins).toContain('rl4vlm-plugin-tic-tac-toe');
+    expect(readFileSync(path.join(runDir, 'rl4vlm.config.yaml'), 'utf8')).toMatch(/numUpdates: 2/);
+    expect(readMetrics(path.join(runDir, 'metrics.jsonl')).filter((m) => m.phase === 'ppo')).toHaveLength(1);
+
+    const resumed = await runCli(['resume', 'ttt', '--runs-dir', runsDir]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/Resuming ttt/);
+    const metrics = readMetrics(path.join(runDir, 'metrics.jsonl'));
+    expect(metrics.filter((m) => m.phase === 'ppo').map((m) => m.update)).toEqual([0, 1]);
+    expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
+    // The before/after table and the report's path.
+    expect(resumed.stdout).toMatch(/after SFT\s+4\s+\d+\.\d%/);
+    expect(resumed.stdout).toMatch(/after SFT \+ PPO\s+4\s+\d+\.\d%/);
+    expect(resumed.stdout).toContain(`Report: ${path.join(runDir, 'report.html')}`);
+    for (const f of [
+      'eval-after-sft.json',
+      'eval-final.json',
+      'curves.png',
+      'summary.json',
+      'episodes/final/gallery.json',
+    ]) {
+      expect(existsSync(path.join(runDir, f)), f).toBe(true);
+    }
+    const gallery = JSON.parse(readFileSync(path.join(runDir, 'episodes', 'final', 'gallery.json'), 'utf8'));
+    expect(gallery.length).toBe(2);
+    expect(existsSync(path.join(runDir, 'episodes', 'final', gallery[0].steps[0].frame))).toBe(true);
+
+    // `train` refuses to overwrite a run.
+    const again = await runCli(['train', ...common, '--name', 'ttt', '--runs-dir', runsDir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has a run.*rl4vlm resume/);
+
+    if (!hasChromium() && !browserRequired) return;
+    const context = await launchChromium();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(pathToFileURL(path.join(runDir, 'report.html')).href);
+      expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('.episode').count()).toBeGreaterThanOrEqual(1);
+      expect(
+        await page
+          .locator('.episode img.frame')
+          .first()
+          .evaluate((i) => (i as HTMLImageElement).naturalWidth),
+      ).toBe(96);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+});
