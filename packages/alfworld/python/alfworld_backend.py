@@ -126,7 +126,7 @@ class AlfworldBackend:
         if request.get("controller"):
             config["controller"]["type"] = request["controller"]
         deep_update(config, request.get("config_overrides"))
-        if not os.path.isdir(config["dataset"]["data_path"].replace("$ALFWORLD_DATA", data_root)):
+        if not os.path.isdir(os.path.expanduser(os.path.expandvars(config["dataset"]["data_path"]))):
             raise self.error("DATA_MISSING", "ALFWorld data not found under %s; run alfworld-download (ALFWORLD_DATA=%s)" % (config["dataset"]["data_path"], data_root))
         seed = int(request.get("seed", 0))
         random.seed(seed)
