@@ -79,6 +79,7 @@ describe('HouseholdEnv', () => {
   it('rejects bad options with a message naming the field', () => {
     expect(() => new HouseholdEnv({ imageSize: 10 })).toThrow(/imageSize/);
     expect(() => new HouseholdEnv({ rooms: ['garage' as never] })).toThrow(/rooms/);
+    expect(() => new HouseholdEnv({ imagesize: 64 } as never)).toThrow(/Unrecognized key.*imagesize/);
     expect(() => new HouseholdEnv({ taskTypes: [9] })).toThrow(/taskTypes\.0: Unknown ALFWorld task type 9/);
   });
 

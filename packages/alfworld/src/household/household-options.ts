@@ -12,26 +12,28 @@ const taskTypeSchema = z.union([z.string(), z.number().int()]).transform((value,
 });
 
 /** Keyword arguments of `alfworld/Household-v0` (validated by `make`). */
-export const householdOptionsSchema = z.object({
-  /** Task types to draw from: names, short names (`Heat`) or ALFWorld ids (1–6). Default: all six. */
-  taskTypes: z
-    .array(taskTypeSchema)
-    .min(1)
-    .default([...TASK_TYPES]),
-  /** Room kinds to draw from. Default: all four. */
-  rooms: z
-    .array(z.enum(ROOM_KINDS))
-    .min(1)
-    .default([...ROOM_KINDS]),
-  /** Episode cap: truncated on this step, as ALFWorld's 50-step limit. */
-  maxSteps: z.number().int().positive().default(50),
-  /** Return a rendered picture in the observation (the visual variant). */
-  image: z.boolean().default(true),
-  /** Picture side in pixels (RL4VLM's THOR frames are 300). */
-  imageSize: z.number().int().min(64).max(2048).default(300),
-  /** Text variant: the 2.1.1 data release RL4VLM used (`put O in/on R`) or 2.1.3 (`move O to R`). */
-  wording: z.enum(['tw-2.1.1', 'tw-2.1.3']).default('tw-2.1.1'),
-});
+export const householdOptionsSchema = z
+  .object({
+    /** Task types to draw from: names, short names (`Heat`) or ALFWorld ids (1–6). Default: all six. */
+    taskTypes: z
+      .array(taskTypeSchema)
+      .min(1)
+      .default([...TASK_TYPES]),
+    /** Room kinds to draw from. Default: all four. */
+    rooms: z
+      .array(z.enum(ROOM_KINDS))
+      .min(1)
+      .default([...ROOM_KINDS]),
+    /** Episode cap: truncated on this step, as ALFWorld's 50-step limit. */
+    maxSteps: z.number().int().positive().default(50),
+    /** Return a rendered picture in the observation (the visual variant). */
+    image: z.boolean().default(true),
+    /** Picture side in pixels (RL4VLM's THOR frames are 300). */
+    imageSize: z.number().int().min(64).max(2048).default(300),
+    /** Text variant: the 2.1.1 data release RL4VLM used (`put O in/on R`) or 2.1.3 (`move O to R`). */
+    wording: z.enum(['tw-2.1.1', 'tw-2.1.3']).default('tw-2.1.1'),
+  })
+  .strict();
 
 /** Options of {@link HouseholdEnv}, after defaults. */
 export type HouseholdOptions = z.output<typeof householdOptionsSchema>;
