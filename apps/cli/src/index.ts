@@ -3,6 +3,8 @@
  * the run helpers and the report writer, so other tools can reuse them.
  * @packageDocumentation
  */
+
+export { type DemoRow, runDemo } from './commands/demo.js';
 export * from './config/index.js';
 export * from './plugins/index.js';
 export { createProgram } from './program.js';

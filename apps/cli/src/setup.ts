@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TextEnv } from '@rl4vlm/env';
-import type { VlmPolicy } from '@rl4vlm/policy';
+import type { PromptWithInfo, VlmPolicy } from '@rl4vlm/policy';
 import { type AppConfig, deepMerge, readConfigFile, resolveConfig } from './config/index.js';
 import {
   createPluginRegistry,
@@ -100,4 +100,23 @@ export async function createPolicy(
     return registry.policies.create(id, { ...options, oracle });
   }
   return registry.policies.create(id, options);
+}
+
+/** Every label of the env's action space, where it is a labelled `Discrete`. */
+export function actionLabels(registry: PluginRegistry, env: AppConfig['env']): string[] | undefined {
+  const made = registry.envs.make(env.id, env.kwargs);
+  const labels = (made.actionSpace as { labels?: readonly string[] }).labels;
+  return labels ? [...labels] : undefined;
+}
+
+/**
+ * Legal labels for a random policy: the step's `info.legalActions` where the env gives them (they
+ * change in tic-tac-toe or ALFWorld), else every label of the action space.
+ */
+export function legalLabels(registry: PluginRegistry, env: AppConfig['env']) {
+  const all = actionLabels(registry, env);
+  return (prompt: PromptWithInfo): readonly string[] | undefined => {
+    const legal = prompt.info?.legalActions;
+    return Array.isArray(legal) && legal.length ? (legal as string[]) : all;
+  };
 }

@@ -4,7 +4,7 @@ import { encodePng, Rng } from '@rl4vlm/env';
 import { RandomPolicy } from '@rl4vlm/policy';
 import type { Command } from 'commander';
 import { requireOracle } from '../plugins/index.js';
-import { type CommonFlags, makeTextEnv, setup } from '../setup.js';
+import { type CommonFlags, legalLabels, makeTextEnv, setup } from '../setup.js';
 import { addEnvFlags, int } from './env-flags.js';
 
 interface SftDataFlags extends CommonFlags {
@@ -32,7 +32,7 @@ export async function writeSftData(flags: SftDataFlags): Promise<{ lines: number
   const { config, registry } = await setup(flags);
   const env = makeTextEnv(registry, config.env);
   const oracle = requireOracle(registry, config.env.id, { text: config.env.text, kwargs: config.env.kwargs });
-  const noisy = new RandomPolicy({ seed: config.seed });
+  const noisy = new RandomPolicy({ seed: config.seed, labels: legalLabels(registry, config.env) });
   const rng = new Rng(config.seed);
   mkdirSync(path.join(flags.out, 'images'), { recursive: true });
   const out: string[] = [];

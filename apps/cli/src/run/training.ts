@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isTrainablePolicy, OraclePolicy, type PromptWithInfo, RandomPolicy } from '@rl4vlm/policy';
+import { isTrainablePolicy, OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
 import {
   buildOracleDataset,
   type EvalSummary,
@@ -14,6 +14,7 @@ import {
 } from '@rl4vlm/trainer';
 import type { AppConfig } from '../config/index.js';
 import { findOracle, type PluginRegistry, requireOracle } from '../plugins/index.js';
+import { actionLabels, legalLabels } from '../setup.js';
 import { writeGallery } from './gallery.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -83,7 +84,10 @@ async function runSftOnly(
   const examples = await buildOracleDataset({
     env: dataEnv!,
     teacher: new OraclePolicy(oracle),
-    noisePolicy: config.sft.data.noise > 0 ? new RandomPolicy({ seed: config.seed }) : undefined,
+    noisePolicy:
+      config.sft.data.noise > 0
+        ? new RandomPolicy({ seed: config.seed, labels: legalLabels(registry, config.env) })
+        : undefined,
     noise: config.sft.data.noise,
     episodes: config.sft.data.episodes,
     seed: config.seed,
@@ -120,16 +124,6 @@ async function runSftOnly(
   return { summary, checkpoint };
 }
 
-/** Legal labels for the random baseline: the step's `info.legalActions` where the env gives them, else every label of its action space. */
-function legalLabels(registry: PluginRegistry, config: AppConfig) {
-  const env = registry.envs.make(config.env.id, config.env.kwargs);
-  const all = (env.actionSpace as { labels?: readonly string[] }).labels;
-  return (prompt: PromptWithInfo) => {
-    const legal = prompt.info?.legalActions;
-    return Array.isArray(legal) && legal.length ? (legal as string[]) : all;
-  };
-}
-
 /** Cheap reference rows: the env's oracle (ceiling) and random legal actions (floor), on the same seeds. */
 async function baselines(config: AppConfig, registry: PluginRegistry): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
@@ -143,7 +137,7 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
           envs,
           policy: await registry.policies.create('random', {
             seed: config.seed,
-            labels: legalLabels(registry, config),
+            labels: legalLabels(registry, config.env),
           }),
           config: config.eval,
         }),
@@ -212,6 +206,7 @@ export async function runTraining({
       policies: registry.policies,
       envs: registry.envs,
       oracle,
+      noiseLabels: actionLabels(registry, config.env),
       onProgress: reporter?.onProgress,
       log: (m) => reporter?.log(m),
       resume,

@@ -106,6 +106,27 @@ describe('the example plugin through the CLI, by package name', () => {
   });
 });
 
+describe('rl4vlm sft-data with an imperfect teacher', () => {
+  it('mixes random legal replies into the oracle transcripts at the given rate', async () => {
+    const out = tmp('sft-noise-');
+    const { file } = await writeSftData({
+      env: 'gym-cards/NumberLine-v0',
+      out,
+      episodes: 12,
+      noise: 0.5,
+      maxSteps: 10,
+    });
+    const data = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SftDataLine);
+    const noisy = data.filter((l) => !l.fromOracle);
+    expect(noisy.length).toBeGreaterThan(0.2 * data.length);
+    expect(noisy.length).toBeLessThan(0.8 * data.length);
+    for (const line of noisy) expect(JSON.parse(line.reply).action).toMatch(/^[+-]$/);
+  });
+});
+
 describe('rl4vlm eval', () => {
   it("measures the Blackjack oracle's win rate with a 95% interval and writes the episodes", async () => {
     const out = tmp('eval-');
