@@ -42,7 +42,7 @@ export {
 } from './household/household-options.js';
 export { BANNER, introText, listItems, NOTHING_HAPPENS } from './household/phrases.js';
 export * from './household/task-types.js';
-export type { HouseholdGame, HouseholdState, HouseObject, Receptacle, Wording } from './household/world.js';
+export type { HouseholdGame, HouseObject, Receptacle, Wording } from './household/world.js';
 export {
   type HouseholdKwargs,
   householdKwargsSchema,

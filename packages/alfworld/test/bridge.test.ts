@@ -62,6 +62,10 @@ describe('AlfworldEnv over the sidecar (test backend)', () => {
     expect(i.taskType).toMatch(/^pick_/);
     expect(observation.text).toContain(`Your task is to: ${i.goal}.`);
     expect(i.goalConditionSource).toBe('backend');
+    // Text-only: render() draws the feedback text into a frame.
+    const frame = await env.render();
+    expect(frame).toMatchObject({ width: 300, height: 300 });
+    expect(new Set(frame.data).size).toBeGreaterThan(1);
     for (let seed = 1; seed <= 5; seed++) {
       const last = await playExpert(env, seed);
       expect(last.terminated).toBe(true);

@@ -45,17 +45,6 @@ export interface HouseholdGame {
   objects: HouseObject[];
 }
 
-/** The mutable part of an episode: where the agent is, what it holds, and the game's objects. */
-export interface HouseholdState {
-  game: HouseholdGame;
-  /** Current location id, or `null` in the middle of the room (the start). */
-  agentLoc: number | null;
-  /** The receptacle the agent last went to (what `look` faces). */
-  facing: string | null;
-  /** The held object's name. */
-  holding: string | null;
-}
-
 /** Deep copy of a game, so an episode can mutate its objects freely. */
 export function cloneGame(game: HouseholdGame): HouseholdGame {
   return {
