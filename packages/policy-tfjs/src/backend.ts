@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
+import { installWasmSliceFix } from './wasm-slice-fix.js';
 
 /** The backends this package can run on, in the order they are tried. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -47,7 +48,10 @@ async function loadWasm(): Promise<boolean> {
   // Node cannot fetch the .wasm binaries by URL: point the loader at the package's dist folder.
   setWasmPaths(`${path.dirname(wasmEntry)}${path.sep}`);
   const ok = await tf.setBackend('wasm');
-  if (ok) installWasmMatMulFix();
+  if (ok) {
+    installWasmMatMulFix();
+    installWasmSliceFix();
+  }
   return ok;
 }
 

@@ -38,4 +38,5 @@ export {
 export { BpeTokenizer, type FitOptions, SPECIAL_TOKENS } from './tokenizer/bpe-tokenizer.js';
 export { builtinCorpus } from './tokenizer/corpus.js';
 export { installWasmMatMulFix } from './wasm-matmul-fix.js';
+export { installWasmSliceFix } from './wasm-slice-fix.js';
 export { weightSpecs } from './weights.js';
