@@ -50,7 +50,7 @@ export const PRESETS = {
     layers: 2,
     heads: 4,
     ffn: 320,
-    vocabSize: 512,
+    vocabSize: 768,
     tieEmbeddings: true,
     valueHidden: 128,
     ropeTheta: 10000,

@@ -23,6 +23,7 @@ export {
   type PresetName,
   validateConfig,
 } from './config.js';
+export { gatherRows } from './gather-rows.js';
 export { imageToInput } from './image-input.js';
 export { applyRotary, attention, gelu, rmsNorm, rotaryTables, silu } from './layers.js';
 export { default, default as tfjsPolicies } from './manifest.js';

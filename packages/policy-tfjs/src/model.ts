@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { imageTokens, type ModelConfig } from './config.js';
+import { gatherRows } from './gather-rows.js';
 import {
   applyRotary,
   attention,
   gelu,
   mergeHeads,
-  oneHotFloat,
   rmsNorm,
   rotaryTables,
   rotateHalfMatrix,
@@ -45,6 +45,8 @@ export class VlmNetwork {
   readonly config: ModelConfig;
   readonly weights: Map<string, tf.Variable>;
   private readonly loraScale: number;
+  /** The constant rotate-half matrix of the rotary embedding, made on first use. */
+  private rotate: tf.Tensor2D | undefined;
 
   constructor(config: ModelConfig) {
     this.config = config;
@@ -102,39 +104,34 @@ export class VlmNetwork {
     return this.linear(gelu(this.linear(x, 'projector.0')), 'projector.2') as tf.Tensor3D;
   }
 
-  /** Token embeddings `[n, dim]` by one-hot · table (the wasm backend cannot differentiate `gather`). */
-  embed(ids: number[]): tf.Tensor2D {
-    const oneHot = oneHotFloat(ids, this.config.vocabSize);
-    return tf.matMul(oneHot as tf.Tensor2D, this.w('lm.embed_tokens.weight') as tf.Tensor2D);
-  }
-
-  /** The input embeddings `[B, T, dim]` of rows of pieces (all rows the same length). */
+  /**
+   * The input embeddings `[B, T, dim]` of rows of pieces (all rows the same length): one row
+   * gather from the token table, with the image tokens appended to it when there are images.
+   * Padding slots take row 0; they are masked out of attention, so they never matter.
+   */
   embedRows(rows: Piece[][], imageEmbeds: tf.Tensor3D | undefined): tf.Tensor3D {
     const d = this.config.dim;
-    const allIds: number[] = [];
-    for (const row of rows) for (const piece of row) if (piece.kind === 'tokens') allIds.push(...piece.ids);
-    const text = allIds.length ? this.embed(allIds) : undefined;
+    const vocab = this.config.vocabSize;
+    const perImage = imageEmbeds?.shape[1] ?? 0;
+    const t = rows[0]?.reduce((n, p) => n + (p.kind === 'tokens' ? p.ids.length : p.count), 0) ?? 0;
+    const indices = new Int32Array(rows.length * t);
     let at = 0;
-    const out = rows.map((row) => {
-      const parts: tf.Tensor[] = [];
+    rows.forEach((row, r) => {
       for (const piece of row) {
-        if (piece.kind === 'tokens') {
-          if (!piece.ids.length) continue;
-          parts.push(tf.slice(text!, [at, 0], [piece.ids.length, d]));
-          at += piece.ids.length;
-        } else if (piece.kind === 'image') {
+        if (piece.kind === 'tokens') for (const id of piece.ids) indices[at++] = id;
+        else if (piece.kind === 'image') {
           if (!imageEmbeds) throw new Error('embedRows: an image piece but no image embeddings');
-          parts.push(
-            tf.reshape(tf.slice(imageEmbeds, [piece.index, piece.start, 0], [1, piece.count, d]), [
-              piece.count,
-              d,
-            ]),
-          );
-        } else if (piece.count > 0) parts.push(tf.zeros([piece.count, d]));
+          for (let j = 0; j < piece.count; j++)
+            indices[at++] = vocab + piece.index * perImage + piece.start + j;
+        } else at += piece.count;
       }
-      return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      if (at !== (r + 1) * t) throw new Error(`embedRows: row ${r} has ${at - r * t} slots, expected ${t}`);
     });
-    return tf.stack(out) as tf.Tensor3D;
+    const tokens = this.w('lm.embed_tokens.weight') as tf.Tensor2D;
+    const table = imageEmbeds
+      ? (tf.concat([tokens, tf.reshape(imageEmbeds, [-1, d])], 0) as tf.Tensor2D)
+      : tokens;
+    return tf.reshape(gatherRows(table, indices), [rows.length, t, d]) as tf.Tensor3D;
   }
 
   /**
@@ -168,7 +165,8 @@ export class VlmNetwork {
     }
     const biasT = tf.tensor4d(bias, [b, 1, t, total]);
     const { cos, sin } = rotaryTables(positions, c.dim / c.heads, c.ropeTheta);
-    const rotate = rotateHalfMatrix(c.dim / c.heads);
+    this.rotate ??= tf.keep(rotateHalfMatrix(c.dim / c.heads));
+    const rotate = this.rotate;
     const present: LayerCache[] = [];
     let h: tf.Tensor = x;
     for (let l = 0; l < c.layers; l++) {
@@ -193,11 +191,20 @@ export class VlmNetwork {
     return { hidden: rmsNorm(h, this.w('lm.norm.weight')) as tf.Tensor3D, present };
   }
 
-  /** Next-token logits `[n, vocab]` of hidden states `[n, dim]`. */
-  logits(h: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * The output projection `[dim, vocab]` (the transposed token table when tied). A decode loop
+   * computes it once and passes it to {@link logits}: the wasm matMul caches its packed weights
+   * per tensor, so a fresh transpose every step would re-pack the whole table every step.
+   */
+  outputProjection(): tf.Tensor2D {
     return this.config.tieEmbeddings
-      ? tf.matMul(h, this.w('lm.embed_tokens.weight') as tf.Tensor2D, false, true)
-      : tf.matMul(h, this.w('lm_head.weight') as tf.Tensor2D);
+      ? tf.transpose(this.w('lm.embed_tokens.weight') as tf.Tensor2D)
+      : (this.w('lm_head.weight') as tf.Tensor2D);
+  }
+
+  /** Next-token logits `[n, vocab]` of hidden states `[n, dim]`. */
+  logits(h: tf.Tensor2D, projection: tf.Tensor2D = this.outputProjection()): tf.Tensor2D {
+    return tf.matMul(h, projection);
   }
 
   /** V(s) `[n]` of hidden states `[n, dim]`: `dim → h → ReLU → h/2 → ReLU → 1`. */
@@ -218,5 +225,6 @@ export class VlmNetwork {
 
   dispose(): void {
     for (const v of this.weights.values()) v.dispose();
+    this.rotate?.dispose();
   }
 }

@@ -201,6 +201,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
 
     const imageEmbeds = tf.tidy(() => this.imageEmbeddings(images));
     if (imageEmbeds) tf.keep(imageEmbeds);
+    const projection = tf.tidy(() => tf.keep(this.network.outputProjection()));
     let cache: LayerCache[] | undefined;
     let real: boolean[][] = [];
     let values: Float32Array;
@@ -247,7 +248,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
           -1,
         ]) as tf.Tensor2D;
         return {
-          logits: this.network.logits(last),
+          logits: this.network.logits(last, projection),
           values: this.network.value(last),
           present: out.present,
           mask,
@@ -294,7 +295,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
             );
             const o = this.network.decode(x, { real, pastLength: real[0]!.length - 1 }, cache);
             return {
-              logits: this.network.logits(tf.reshape(o.hidden, [b, -1]) as tf.Tensor2D),
+              logits: this.network.logits(tf.reshape(o.hidden, [b, -1]) as tf.Tensor2D, projection),
               present: o.present,
             };
           });
@@ -326,6 +327,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
             for (const c of o.present) tf.dispose([c.k, c.v]);
             return this.network.logits(
               tf.reshape(tf.slice(o.hidden, [0, len - 1, 0], [b, 1, -1]), [b, -1]) as tf.Tensor2D,
+              projection,
             );
           });
           logits = (await step.data()) as Float32Array;
@@ -335,6 +337,8 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     } finally {
       if (cache) for (const c of cache) tf.dispose([c.k, c.v]);
       imageEmbeds?.dispose();
+      // Untied: the projection is the weight itself, which must survive.
+      if (this.config.tieEmbeddings) projection.dispose();
     }
     return prompts.map((_, r) => ({
       text: generated[r]!.at(-1) === this.tok.eosId ? this.tok.decode(generated[r]!) : texts[r]!,

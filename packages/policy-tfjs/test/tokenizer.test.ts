@@ -52,7 +52,10 @@ describe('BpeTokenizer', () => {
       fc.property(printable, (text) => {
         const ours = tok.encode(text);
         expect(hf.encode(text, { add_special_tokens: false }).ids).toEqual(ours);
-        if (ours.length) expect(hf.decode(ours, { skip_special_tokens: true })).toBe(tok.decode(ours));
+        if (ours.length)
+          expect(hf.decode(ours, { skip_special_tokens: true, clean_up_tokenization_spaces: false })).toBe(
+            tok.decode(ours),
+          );
       }),
       { numRuns: 60 },
     );
