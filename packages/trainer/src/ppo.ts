@@ -146,6 +146,7 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
   let doneThisCall = 0;
   try {
     while (state.update < config.numUpdates) {
+      await new Promise<void>((resolve) => setImmediate(resolve)); // deliver pending signals
       if (stop.stopped) break;
       if (options.stopAfterUpdates !== undefined && doneThisCall >= options.stopAfterUpdates) {
         stop.raise('stopAfterUpdates');

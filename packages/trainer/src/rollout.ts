@@ -119,6 +119,9 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
   let generatedTokens = 0;
   let lastDones = new Array<boolean>(n).fill(false);
   for (let t = 0; t < o.numSteps; t++) {
+    // Let signal handlers and timers run: a policy whose generate() never truly awaits would
+    // otherwise keep the event loop from delivering SIGINT/SIGTERM.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (o.shouldStop?.()) throw new RolloutStopped();
     const prompts = current.map((c, i) => o.envs[i]!.prompt(c.observation, c.info));
     // The info travels with the prompt for policies that read it (scripted baselines).

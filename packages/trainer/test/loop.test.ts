@@ -1,0 +1,147 @@
+import { OraclePolicy, RandomPolicy, type ScoreItem, type ScoreOptions } from '@rl4vlm/policy';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/evaluate.js';
+import { runPpo } from '../src/ppo.js';
+import { collectRollout } from '../src/rollout.js';
+import { CharPolicy } from './fixtures/char-policy.js';
+import { makeNumberLine, oracleReply } from './fixtures/number-line.js';
+
+const oracle = new OraclePolicy((_p, info) => oracleReply(info));
+
+describe('collectRollout', () => {
+  it('stores prompt, tokens, split, log-probs, value, reward, done and parse flags; replays from (seed, update)', async () => {
+    const policy = new CharPolicy(1);
+    const opts = {
+      envs: [makeNumberLine(), makeNumberLine()],
+      policy,
+      tokenizer: policy.tokenizer,
+      numSteps: 12,
+      seed: 9,
+      update: 3,
+      generate: { temperature: 1, maxNewTokens: 10 },
+      thoughtCoef: 0.5,
+    };
+    const a = await collectRollout(opts);
+    expect(a.steps).toHaveLength(12);
+    const s = a.steps[0]![1]!;
+    expect(s.envIndex).toBe(1);
+    expect(s.prompt.text).toMatch(/^target \d current \d$/);
+    expect(s.tokenLogProbs).toHaveLength(s.responseTokenIds.length);
+    expect(s.split.length).toBe(s.responseTokenIds.length);
+    expect(s.parseOk).toBe(false); // an untrained policy writes no "action": key
+    // Untrained replies play random actions; 12 steps of NumberLine end at least one episode.
+    expect(a.steps.flat().some((x) => x.done)).toBe(true);
+    expect(a.episodes.length).toBeGreaterThan(0);
+    expect(a.episodes.every((e) => e.formatErrors === e.length)).toBe(true);
+    const b = await collectRollout({ ...opts, envs: [makeNumberLine(), makeNumberLine()] });
+    expect(b.steps.flat().map((x) => [x.text, x.reward, x.done])).toEqual(
+      a.steps.flat().map((x) => [x.text, x.reward, x.done]),
+    );
+    const c = await collectRollout({ ...opts, update: 4, envs: [makeNumberLine(), makeNumberLine()] });
+    expect(c.steps.flat().map((x) => x.text)).not.toEqual(a.steps.flat().map((x) => x.text));
+  });
+
+  it('records parse success and episode success with a scripted policy', async () => {
+    const r = await collectRollout({
+      envs: [makeNumberLine()],
+      policy: oracle,
+      numSteps: 20,
+      seed: 1,
+      update: 0,
+      generate: {},
+      thoughtCoef: 0.5,
+    });
+    expect(r.steps.flat().every((s) => s.parseOk)).toBe(true);
+    expect(r.episodes.every((e) => e.success && e.return === 1)).toBe(true);
+  });
+});
+
+describe('evaluate', () => {
+  const envs = () => Array.from({ length: 4 }, makeNumberLine);
+
+  it('the oracle succeeds every time, with a Wilson interval and per-episode text', async () => {
+    const r = await evaluate({ envs: envs(), policy: oracle, config: { episodes: 30, seed: 5 } });
+    expect(r.successRate).toBe(1);
+    expect(r.formatErrorRate).toBe(0);
+    expect(r.successInterval.low).toBeGreaterThan(0.88);
+    expect(r.successInterval.high).toBe(1);
+    expect(r.records.map((x) => x.seed)).toEqual(Array.from({ length: 30 }, (_, i) => 5 + i));
+    expect(r.records[0]!.steps[0]!.text).toMatch(/"action":"[+-]"/);
+  });
+
+  it('the same seeds replay the same episodes; a random policy succeeds about 28% of the time', async () => {
+    const random = () => new RandomPolicy({ labels: ['-', '+'] });
+    const a = await evaluate({
+      envs: envs(),
+      policy: random(),
+      config: { episodes: 200, seed: 100, temperature: 1 },
+    });
+    const b = await evaluate({
+      envs: envs(),
+      policy: random(),
+      config: { episodes: 200, seed: 100, temperature: 1 },
+    });
+    expect(b.records.map((x) => x.return)).toEqual(a.records.map((x) => x.return));
+    expect(a.successRate).toBeGreaterThan(0.15);
+    expect(a.successRate).toBeLessThan(0.42);
+  });
+
+  it('counts format errors and caps runaway episodes', async () => {
+    const garbage = new OraclePolicy(() => 'no idea');
+    const r = await evaluate({ envs: envs(), policy: garbage, config: { episodes: 8, maxEpisodeSteps: 3 } });
+    expect(r.formatErrorRate).toBe(1);
+    expect(r.records.every((x) => x.length <= 3)).toBe(true);
+  });
+});
+
+/** A policy whose scores turn NaN: the guard must skip every step and leave the weights as they were. */
+class PoisonedPolicy extends CharPolicy {
+  override score(batch: readonly ScoreItem[], options?: ScoreOptions) {
+    const out = super.score(batch, options);
+    return { ...out, logProbs: tf.mul(out.logProbs, Number.NaN) };
+  }
+}
+
+describe('guards', () => {
+  it('a non-finite loss skips the update and is logged; no NaN reaches the weights', async () => {
+    const policy = new PoisonedPolicy(2);
+    const before = Array.from(policy.table.dataSync());
+    const logs: string[] = [];
+    const r = await runPpo({
+      policy,
+      envs: [makeNumberLine(), makeNumberLine()],
+      config: {
+        numUpdates: 1,
+        stepsPerEnv: 4,
+        epochs: 1,
+        miniBatchSize: 4,
+        oldLogProbs: 'generation',
+        generate: { maxNewTokens: 6 },
+      },
+      log: (m) => logs.push(m),
+    });
+    const m = r.metrics[0]!;
+    expect(m.skippedMinibatches).toBe(2);
+    expect(m.optimizerSteps).toBe(0);
+    expect(logs.some((l) => /non-finite loss/.test(l))).toBe(true);
+    expect(Array.from(policy.table.dataSync())).toEqual(before);
+  });
+
+  it('reports chain-of-thought collapse signals (format errors, reply diversity)', async () => {
+    const policy = new CharPolicy(4);
+    const logs: string[] = [];
+    const r = await runPpo({
+      policy,
+      envs: [makeNumberLine()],
+      config: { numUpdates: 1, stepsPerEnv: 4, epochs: 1, miniBatchSize: 2, generate: { maxNewTokens: 6 } },
+      log: (m) => logs.push(m),
+    });
+    const m = r.metrics[0]!;
+    expect(m.formatErrorRate).toBe(1);
+    expect(m.collapseWarning).toBe(true);
+    expect(m.replyDiversity).toBeGreaterThan(0);
+    expect(m.replyDiversity).toBeLessThanOrEqual(1);
+    expect(logs.some((l) => /collapse/.test(l))).toBe(true);
+  });
+});
