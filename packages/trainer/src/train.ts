@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry as defaultEnvRegistry, type EnvRegistry, TextEnv } from '@rl4vlm/env';
 import {
@@ -137,11 +137,27 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   }
 
   const trainEnvs = makeTextEnvs(envRegistry, config.env, config.ppo.numEnvs);
+  // A KL penalty needs the starting policy (after SFT), frozen: saved once into the run folder
+  // and loaded into a second instance, so a resumed run finds the same reference.
+  let referencePolicy: TfTrainablePolicy | undefined;
+  if (config.ppo.klCoef > 0) {
+    const referenceDir = join(config.runDir, 'reference-policy');
+    if (!existsSync(join(referenceDir, '.complete'))) {
+      await tfPolicy.save(referenceDir);
+      writeFileSync(join(referenceDir, '.complete'), '');
+    }
+    referencePolicy = (await deps.policies.create(config.policy.id, {
+      seed: config.seed,
+      ...config.policy.options,
+    })) as TfTrainablePolicy;
+    await referencePolicy.load(referenceDir);
+  }
   result.ppo = await runPpo({
     policy: tfPolicy,
     envs: trainEnvs,
     config: config.ppo,
     seed: config.seed,
+    referencePolicy,
     sinks,
     onProgress: deps.onProgress,
     checkpoint: { dir: checkpointDir, every: config.checkpoint.every, keepLast: config.checkpoint.keepLast },

@@ -145,3 +145,30 @@ describe('guards', () => {
     expect(logs.some((l) => /collapse/.test(l))).toBe(true);
   });
 });
+
+describe('KL penalty to the starting policy', () => {
+  it('needs a reference policy and reports a KL that grows from 0 as the policy moves', async () => {
+    const config = {
+      numUpdates: 2,
+      stepsPerEnv: 4,
+      epochs: 2,
+      miniBatchSize: 4,
+      klCoef: 0.1,
+      schedule: { lr: 0.1 },
+      generate: { maxNewTokens: 6 },
+    };
+    await expect(runPpo({ policy: new CharPolicy(6), envs: [makeNumberLine()], config })).rejects.toThrow(
+      /klCoef > 0 needs options.referencePolicy/,
+    );
+    const r = await runPpo({
+      policy: new CharPolicy(6),
+      referencePolicy: new CharPolicy(6),
+      envs: [makeNumberLine(), makeNumberLine()],
+      config,
+      log: () => {},
+    });
+    const kls = r.metrics.map((m) => m.klToStart as number);
+    expect(kls.every((k) => Number.isFinite(k) && k >= 0)).toBe(true);
+    expect(kls[1]).toBeGreaterThan(0);
+  });
+});
