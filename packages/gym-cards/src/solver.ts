@@ -220,7 +220,11 @@ export function advisePoints(numbers: readonly number[], formula: Formula, rules
     if (value.ok && equals(value.value, rational(rules.target)))
       return { token: '=', kind: 'complete', plan: prefix };
   }
-  for (const solution of solvePoints(numbers, rules)) {
+  const solutions = solvePoints(numbers, rules);
+  // Every formula that uses each card once with binary operators is one of these trees, so
+  // an unsolvable deal has no completion to search for.
+  if (solutions.length === 0) return { token: '=', kind: 'dead-end' };
+  for (const solution of solutions) {
     if (solution.length - prefix.length > room || solution.length <= prefix.length) continue;
     if (prefix.every((t, i) => solution[i] === t))
       return { token: solution[prefix.length]!, kind: 'extend', plan: solution };

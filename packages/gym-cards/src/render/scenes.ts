@@ -1,7 +1,7 @@
 import type { Image } from '@rl4vlm/env';
 import type { Card } from '../cards.js';
 import { cardBackImage, cardFaceImage, FELT } from './card-art.js';
-import { blit, hexToRgb, type Rgb, solidImage } from './raster.js';
+import { blit, copyImage, hexToRgb, type Rgb, solidImage } from './raster.js';
 import { textWidth } from './stroke-font.js';
 import { paintText } from './text-painter.js';
 
@@ -14,11 +14,26 @@ const FELT_RGB = hexToRgb(FELT);
 const whiteFrame = solidImage(FRAME_SIZE, FRAME_SIZE, WHITE);
 const feltFrame = solidImage(FRAME_SIZE, FRAME_SIZE, FELT_RGB);
 
-const fresh = (background: Image): Image => ({
-  width: background.width,
-  height: background.height,
-  data: background.data.slice(),
-});
+const fresh = copyImage;
+
+/**
+ * Recently used backgrounds of a frame: what stays fixed during an episode (cards on the felt,
+ * labels) is composed once; each step copies it and adds only what changed.
+ */
+const bases = new Map<string, Image>();
+function base(key: string, compose: () => Image): Image {
+  let img = bases.get(key);
+  if (img) {
+    bases.delete(key); // re-insert: most recently used last
+  } else {
+    img = compose();
+    if (bases.size >= 256) bases.delete(bases.keys().next().value!);
+  }
+  bases.set(key, img);
+  return img;
+}
+
+const cardKey = (cards: readonly Card[]) => cards.map((c) => `${c.suit}${c.rank}`).join(',');
 
 const numberLineFrames = new Map<string, Image>();
 
@@ -64,8 +79,12 @@ function wrapTokens(tokens: readonly string[], first: string, size: number, maxW
  * A formula too long for one line continues below it (the original ran off the canvas).
  */
 export function renderEzPoints(cards: readonly Card[], formula: readonly string[]): Image {
-  const img = fresh(feltFrame);
-  for (const [i, card] of cards.entries()) blit(img, cardFaceImage(card, 135, 189), i === 0 ? 5 : 153, 55);
+  const background = base(`ez|${cardKey(cards)}`, () => {
+    const img = fresh(feltFrame);
+    for (const [i, card] of cards.entries()) blit(img, cardFaceImage(card, 135, 189), i === 0 ? 5 : 153, 55);
+    return img;
+  });
+  const img = fresh(background);
   const lines = wrapTokens(formula, 'Formula:', 20, FRAME_SIZE - 15);
   for (const [i, line] of lines.entries())
     paintText(img, line, 10, 258 + 20 * i, 20, 'regular', WHITE, FELT_RGB);
@@ -77,10 +96,14 @@ export function renderEzPoints(cards: readonly Card[], formula: readonly string[
  * tokens at (10, 240), size 16; a long formula wraps to a second line.
  */
 export function renderPoints24(cards: readonly Card[], formula: readonly string[]): Image {
-  const img = fresh(feltFrame);
-  const xs = [5, 78, 152, 226];
-  for (const [i, card] of cards.entries()) blit(img, cardFaceImage(card, 67, 93), xs[i]!, 103);
-  paintText(img, 'Formula:', 10, 210, 16, 'regular', WHITE, FELT_RGB);
+  const background = base(`p24|${cardKey(cards)}`, () => {
+    const img = fresh(feltFrame);
+    const xs = [5, 78, 152, 226];
+    for (const [i, card] of cards.entries()) blit(img, cardFaceImage(card, 67, 93), xs[i]!, 103);
+    paintText(img, 'Formula:', 10, 210, 16, 'regular', WHITE, FELT_RGB);
+    return img;
+  });
+  const img = fresh(background);
   const lines = wrapTokens(formula, '', 16, FRAME_SIZE - 15);
   for (const [i, line] of lines.entries())
     paintText(img, line, 10, 240 + 20 * i, 16, 'regular', WHITE, FELT_RGB);
@@ -100,12 +123,16 @@ export function cardRowPositions(n: number, w: number, x0: number, right: number
  * each showing its rank corner (the original drew the fifth card off-canvas).
  */
 export function renderBlackjack(dealerUp: Card, player: readonly Card[]): Image {
-  const img = fresh(feltFrame);
-  paintText(img, 'Dealer', 5, 5, 16, 'bold', WHITE, FELT_RGB);
-  paintText(img, 'Player', 5, 130, 16, 'bold', WHITE, FELT_RGB);
-  blit(img, cardFaceImage(dealerUp, 70, 98), 5, 25);
-  blit(img, cardBackImage(70, 98), 78, 25);
-  const xs = cardRowPositions(player.length, 70, 5, FRAME_SIZE - 5);
+  const background = base(`bj|${cardKey([dealerUp])}`, () => {
+    const img = fresh(feltFrame);
+    paintText(img, 'Dealer', 5, 5, 16, 'bold', WHITE, FELT_RGB);
+    paintText(img, 'Player', 5, 130, 16, 'bold', WHITE, FELT_RGB);
+    blit(img, cardFaceImage(dealerUp, 70, 98), 5, 25);
+    blit(img, cardBackImage(70, 98), 78, 25);
+    return img;
+  });
+  const img = fresh(background);
+  const xs = cardRowPositions(player.length, 70, 5, FRAME_SIZE - 3);
   for (const [i, card] of player.entries()) blit(img, cardFaceImage(card, 70, 98), xs[i]!, 150);
   return img;
 }
