@@ -49,8 +49,15 @@ export function chartBounds(spec: ChartSpec): {
   let y: [number, number] = spec.yRange ?? (pts.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1]);
   if (x[1] - x[0] < 1e-12) x = [x[0] - 1, x[1] + 1];
   if (y[1] - y[0] < 1e-12) y = [y[0] - 1, y[1] + 1];
-  const yTicks = niceTicks(y[0], y[1]);
-  if (!spec.yRange && yTicks.length) y = [Math.min(y[0], yTicks[0]!), Math.max(y[1], yTicks.at(-1)!)];
+  let yTicks = niceTicks(y[0], y[1]);
+  if (!spec.yRange && yTicks.length >= 2) {
+    // Widen the range out to the next round tick on each side, so no point sits on the frame.
+    const step = yTicks[1]! - yTicks[0]!;
+    y = [Math.floor(y[0] / step + 1e-9) * step, Math.ceil(y[1] / step - 1e-9) * step];
+    if (y[0] === Math.min(...ys)) y[0] -= step / 2;
+    if (y[1] === Math.max(...ys)) y[1] += step / 2;
+    yTicks = niceTicks(y[0], y[1]);
+  }
   return { x, y, xTicks: niceTicks(x[0], x[1]), yTicks };
 }
 
