@@ -50,7 +50,7 @@ export function installWasmMatMulFix(): void {
     backendName: 'wasm',
     setupFunc: original.setupFunc,
     disposeFunc: original.disposeFunc,
-    kernelFunc: ({ inputs, backend, attrs }) => {
+    kernelFunc: (({ inputs, backend, attrs = {} }) => {
       const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
       const wasm = backend as unknown as WasmBackendLike;
       let a = (inputs as { a: TensorInfoLike }).a;
@@ -105,6 +105,6 @@ export function installWasmMatMulFix(): void {
       } finally {
         for (const t of temporaries) wasm.disposeData(t.dataId);
       }
-    },
+    }) as tf.KernelFunc,
   });
 }

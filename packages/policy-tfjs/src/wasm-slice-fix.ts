@@ -78,19 +78,19 @@ export function installWasmSliceFix(): void {
   tf.registerKernel({
     kernelName: 'Slice',
     backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
+    kernelFunc: (({ inputs, backend, attrs = {} }) => {
       const { x } = inputs as unknown as { x: TensorInfoLike };
       if (x.dtype === 'string') return stockSlice({ inputs, backend, attrs }) as TensorInfoLike;
       const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
       const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.TensorInfo, begin, size);
       return sliceHeap(x, b, s, backend);
-    },
+    }) as tf.KernelFunc,
   });
   tf.unregisterKernel('Unpack', 'wasm');
   tf.registerKernel({
     kernelName: 'Unpack',
     backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
+    kernelFunc: (({ inputs, backend, attrs = {} }) => {
       const { value } = inputs as unknown as { value: TensorInfoLike };
       let { axis } = attrs as unknown as { axis: number };
       if (axis < 0) axis += value.shape.length;
@@ -105,6 +105,6 @@ export function installWasmSliceFix(): void {
         outs.push({ dataId: out.dataId, dtype: out.dtype, shape: outShape });
       }
       return outs as never;
-    },
+    }) as tf.KernelFunc,
   });
 }

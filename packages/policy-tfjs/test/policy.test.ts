@@ -89,6 +89,34 @@ describe('TfjsPolicy generation', () => {
     expect(none!.tokenIds).toEqual([]);
   });
 
+  it('at initialisation the image changes the log-probs, and the loss gradient reaches the ViT and projector', () => {
+    const response = policy.tokenizer.encode('{"action": "+"}');
+    const item = (v: number) => ({
+      prompt: {
+        text: 'USER: <image>\nWhat number is shown? ASSISTANT:',
+        images: [drawNumber(v, new Rng(1))],
+      },
+      responseTokenIds: response,
+    });
+    const vars = policy.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => {
+      const s = policy.score([item(3), item(17)]);
+      return tf.neg(tf.sum(s.logProbs)) as tf.Scalar;
+    }, vars);
+    const lp = tf.tidy(() => policy.score([item(3), item(17)]).logProbs.arraySync() as number[][]);
+    const gap = Math.max(...lp[0]!.map((x, t) => Math.abs(x - lp[1]![t]!)));
+    expect(gap).toBeGreaterThan(1e-3);
+    for (const name of ['vision.patch_embed.weight', 'vision.layers.0.attn.q.weight', 'projector.0.weight']) {
+      const g = Object.entries(grads).find(([k]) => k.startsWith(name))?.[1];
+      expect(g, name).toBeDefined();
+      expect(
+        tf.tidy(() => tf.max(tf.abs(g!)).dataSync()[0]!),
+        name,
+      ).toBeGreaterThan(1e-6);
+    }
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+
   it('rejects a prompt whose placeholders and images disagree', async () => {
     await expect(policy.generate([{ text: 'no placeholder', images: prompts[0]!.images }])).rejects.toThrow(
       /0 '<image>' placeholder\(s\) but 1 image/,
