@@ -21,7 +21,11 @@ export class Rng {
 
   constructor(seed: number = randomSeed()) {
     if (!Number.isInteger(seed)) throw new TypeError(`Rng seed must be an integer, got ${seed}`);
-    this.gen = xoroshiro128plus(seed | 0);
+    // xoroshiro128+ seeded with pure-rand's `xoroshiro128plus(seed)` starts from a nearly-zero
+    // state, so seeds 0, 1, 2, … give almost the same first outputs. Spread the seed over all
+    // 128 bits of state with splitmix32 instead.
+    const next = splitmix32(seed | 0);
+    this.gen = xoroshiro128plus.fromState([next(), next(), next(), next()]);
   }
 
   /** Restores a generator from {@link Rng.getState}. */
@@ -84,6 +88,19 @@ export class Rng {
   seed(): number {
     return this.uint32() >>> 1;
   }
+}
+
+/** splitmix32: a well-mixed stream of 32-bit words from one 32-bit seed, used to fill the generator's state. */
+function splitmix32(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x9e3779b9) | 0;
+    let t = a ^ (a >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    return (t ^ (t >>> 15)) | 0;
+  };
 }
 
 /** A seed from the system's entropy, for when the user gives none (as Gymnasium does). */

@@ -76,3 +76,13 @@ describe('Rng', () => {
     expect(deriveSeeds(10, 3)).toEqual([10, 11, 12]);
   });
 });
+
+describe('Rng seeding', () => {
+  it('gives unrelated first draws for neighbouring seeds', () => {
+    // pure-rand's plain seeding gave 0xffffffff, 0xfffffffe, … for seeds 0, 1, …
+    const firsts = Array.from({ length: 64 }, (_, seed) => new Rng(seed).int(1, 13));
+    expect(new Set(firsts).size).toBeGreaterThan(8);
+    const hi = Array.from({ length: 64 }, (_, seed) => new Rng(seed).uint32() >>> 28);
+    expect(new Set(hi).size).toBeGreaterThan(8);
+  });
+});

@@ -42,8 +42,8 @@ describe('Points24-v0 rules', () => {
 
   it('pays +10 only for exactly 24 using all four cards, with exact division', () => {
     const env = new Points24Env();
-    // Seed 6651 deals 8, 8, 3, 3 (found by scanning seeds): play the classic 8/(3-8/3).
-    const seed = 6651;
+    // Seed 726 deals 8, 8, 3, 3 (found by scanning seeds): play the classic 8/(3-8/3).
+    const seed = 726;
     expect([...state(env.reset({ seed }).info).numbers].sort()).toEqual([3, 3, 8, 8]);
     for (const t of ['8', '/', '(', '3', '-', '8', '/', '3', ')']) expect(env.step(act(t)).reward).toBe(0);
     const end = env.step(act('='));

@@ -1,4 +1,4 @@
-import { Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
+import { BaseEnv, Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
 import { z } from 'zod';
 import {
   type BlackjackRules,
@@ -11,7 +11,6 @@ import {
 } from '../blackjack-rules.js';
 import { type Card, rankLetter } from '../cards.js';
 import { FRAME_SIZE, renderBlackjack } from '../render/scenes.js';
-import { SeededEnv } from './seeding.js';
 
 /** Blackjack's kwargs, as Gymnasium Blackjack-v1's `natural` and `sab`. */
 export const blackjackKwargsSchema = z.object({ natural: z.boolean(), sab: z.boolean() }).strict();
@@ -41,7 +40,7 @@ const tuple = (c: Card): CardTuple => [blackjackValue(c), rankLetter(c.rank), c.
  * (standing on soft 17) and scores +1/0/−1. `natural` pays 1.5 for a winning natural; `sab`
  * makes any player natural beat a dealer non-natural.
  */
-export class BlackjackEnv extends SeededEnv<Image, number> {
+export class BlackjackEnv extends BaseEnv<Image, number> {
   readonly observationSpace = new ImageSpace(FRAME_SIZE, FRAME_SIZE);
   readonly actionSpace = new Discrete(2, { labels: BLACKJACK_ACTIONS });
   override metadata = { renderModes: ['rgb_array'] };

@@ -1,7 +1,6 @@
-import { Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
+import { BaseEnv, Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
 import { z } from 'zod';
 import { FRAME_SIZE, renderNumberLine } from '../render/scenes.js';
-import { SeededEnv } from './seeding.js';
 
 /** NumberLine's kwargs, as the original's `max_position`. */
 export const numberLineKwargsSchema = z
@@ -32,7 +31,7 @@ export const NUMBER_LINE_ACTIONS = ['-', '+'] as const;
  * Rewards: +1 (terminated) on reaching the target, −1 for a move that does not get closer
  * (including a move blocked at an edge), 0 otherwise. Truncated after `2 × maxPosition` steps.
  */
-export class NumberLineEnv extends SeededEnv<Image, number> {
+export class NumberLineEnv extends BaseEnv<Image, number> {
   readonly observationSpace = new ImageSpace(FRAME_SIZE, FRAME_SIZE);
   readonly actionSpace = new Discrete(2, { labels: NUMBER_LINE_ACTIONS });
   override metadata = { renderModes: ['rgb_array'] };

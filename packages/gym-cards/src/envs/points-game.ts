@@ -1,10 +1,9 @@
-import { Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
+import { BaseEnv, Discrete, type Image, ImageSpace, type ResetResult, type StepResult } from '@rl4vlm/env';
 import { type Card, cardCode } from '../cards.js';
 import { evaluateFormula } from '../formula.js';
 import { equals, rational } from '../rational.js';
 import { FRAME_SIZE } from '../render/scenes.js';
 import type { Operator, PointsRules } from '../solver.js';
-import { SeededEnv } from './seeding.js';
 
 /** The state of a points game as data, in `info.state`. */
 export interface PointsState {
@@ -39,7 +38,7 @@ export interface PointsGameConfig extends PointsRules {
  * 3. `=` → evaluate: +10 if the formula equals the target exactly and every card was used, else −1; terminated;
  * 4. otherwise append the token, reward 0.
  */
-export abstract class PointsGameEnv extends SeededEnv<Image, number> {
+export abstract class PointsGameEnv extends BaseEnv<Image, number> {
   readonly observationSpace = new ImageSpace(FRAME_SIZE, FRAME_SIZE);
   readonly actionSpace: Discrete;
   override metadata = { renderModes: ['rgb_array'] };
