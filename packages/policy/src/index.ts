@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { builtinPolicies, createPolicyRegistry } from './builtins.js';
+export { builtinPolicies, builtinPolicies as default, createPolicyRegistry } from './builtins.js';
 export {
   InvalidPolicyManifestError,
   POLICY_PREFIX_PATTERN,
