@@ -5,6 +5,7 @@ import { registerPlay } from './commands/play.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerRender } from './commands/render.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerSftData } from './commands/sft-data.js';
 import { registerTrain } from './commands/train.js';
 
@@ -27,6 +28,7 @@ Examples:
   $ rl4vlm train --preset numberline             # SFT then PPO with the tiny tfjs model
   $ rl4vlm eval --env gym-cards/Blackjack-v0 --policy oracle -n 500
   $ rl4vlm play --env gym-cards/NumberLine-v0    # play it yourself
+  $ rl4vlm serve runs/my-run                     # a trained policy behind the OpenAI-compatible API
   $ rl4vlm plugins list`,
     );
   registerDemo(program);
@@ -37,5 +39,6 @@ Examples:
   registerRender(program);
   registerPlugins(program);
   registerReport(program);
+  registerServe(program);
   return program;
 }

@@ -31,6 +31,7 @@ const COMMANDS = [
   ['render'],
   ['plugins', 'list'],
   ['report'],
+  ['serve'],
 ];
 
 describe('--help', () => {

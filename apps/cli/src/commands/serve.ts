@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createChatServer, listen } from '@rl4vlm/policy-openai';
+import type { Command } from 'commander';
+import { findRun } from '../run/run-folder.js';
+import { runPolicyId } from '../run/training.js';
+import { loadPlugins } from '../setup.js';
+import { int } from './env-flags.js';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  token?: string;
+  modelName?: string;
+  maxBodyBytes: number;
+  maxImagePixels: number;
+  batchWindow: number;
+  maxBatch: number;
+  plugin?: string[];
+}
+
+/**
+ * What `serve` was pointed at, as a policy id: a run folder (its newest checkpoint), a checkpoint
+ * folder (`tfjs:<dir>`), or any policy id (`tfjs:tiny`, `random`).
+ */
+export function servedPolicyId(target: string): string {
+  if (existsSync(path.join(target, 'config.json')) && existsSync(path.join(target, 'model.safetensors'))) {
+    return `tfjs:${path.resolve(target)}`;
+  }
+  if (existsSync(path.join(target, 'policy', 'model.safetensors')))
+    return `tfjs:${path.resolve(target, 'policy')}`;
+  if (existsSync(target) || existsSync(path.join('runs', target))) {
+    const run = findRun(target);
+    const id = runPolicyId(run.dir);
+    if (!id) throw new Error(`Run ${run.dir} has no checkpoint to serve yet`);
+    return `tfjs:${path.resolve(id.slice('tfjs:'.length))}`;
+  }
+  if (target.includes(':') || !target.includes('/')) return target;
+  throw new Error(
+    `'${target}' is neither a run folder, a checkpoint folder nor a policy id such as tfjs:tiny`,
+  );
+}
+
+/** `rl4vlm serve`: a policy behind the OpenAI-compatible chat-completions API. Resolves once listening. */
+export async function startServe(
+  target: string,
+  flags: ServeFlags,
+  print: (s: string) => void = console.log,
+) {
+  const registry = await loadPlugins({ plugin: flags.plugin });
+  const policyId = servedPolicyId(target);
+  const policy = await registry.policies.create(policyId, {});
+  const token = flags.token ?? process.env.RL4VLM_SERVE_TOKEN;
+  const modelName = flags.modelName ?? path.basename(target.replace(/\/+$/, '')) ?? policy.id;
+  const server = createChatServer({
+    policy,
+    modelName,
+    token,
+    maxBodyBytes: flags.maxBodyBytes,
+    maxImagePixels: flags.maxImagePixels,
+    batchWindowMs: flags.batchWindow,
+    maxBatch: flags.maxBatch,
+  });
+  const { url } = await listen(server, { host: flags.host, port: flags.port });
+  print(`Serving ${policyId} as model '${modelName}' at ${url}${token ? ' (bearer token required)' : ''}`);
+  print(`  try: rl4vlm eval --policy openai:${modelName} --set policy.options.baseURL=${url}`);
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { url, modelName, policyId, server, close };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve <target>')
+    .description(
+      'serve a trained policy (a run, a checkpoint folder or a policy id) over the OpenAI-compatible chat-completions API',
+    )
+    .option('--host <host>', 'address to bind (use 0.0.0.0 to accept other machines)', '127.0.0.1')
+    .option('-p, --port <port>', 'port', int, 8000)
+    .option('--token <token>', 'require Authorization: Bearer <token> (default: RL4VLM_SERVE_TOKEN)')
+    .option('--model-name <name>', 'the model name clients use (default: the folder name)')
+    .option('--max-body-bytes <n>', 'largest request body (413 above)', int, 8 * 1024 * 1024)
+    .option('--max-image-pixels <n>', 'largest image in pixels (413 above)', int, 1024 * 1024)
+    .option('--batch-window <ms>', 'wait this long to batch concurrent requests', int, 5)
+    .option('--max-batch <n>', 'most prompts per batched generation', int, 32)
+    .option('--plugin <pkg...>', 'load these policy plugins too')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rl4vlm serve runs/numberline                        # the run's newest checkpoint on http://127.0.0.1:8000/v1
+  $ rl4vlm serve runs/numberline/checkpoints/update-000006/policy --port 9000 --token s3cret
+  $ curl http://127.0.0.1:8000/v1/models`,
+    )
+    .action(async (target: string, flags: ServeFlags) => {
+      const { close } = await startServe(target, flags);
+      const stop = () => {
+        void close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
