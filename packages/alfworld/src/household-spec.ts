@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HouseholdEnv } from './household/household-env.js';
 import { householdOptionsSchema } from './household/household-options.js';
 import { alfworldText } from './text/alfworld-text.js';
+import { writeExpertReply } from './text/expert-reply.js';
 import { AlfworldRewardWrapper, alfworldRewardSchema } from './text/reward-wrapper.js';
 
 /** `reward`: RL4VLM's reward settings (default), or `false` for the bare TextWorld score (1 on a win). */
@@ -28,4 +29,15 @@ export const householdSpec: EnvSpec<HouseholdKwargs> = {
   },
   kwargsSchema: householdKwargsSchema as never,
   text: (options) => alfworldText(options),
+  // The expert's next move from `info` (the warm-start label), written in the reply format.
+  oracle:
+    ({ cot = true }) =>
+    (_prompt, info) => {
+      const command = info.expertCommand as string | undefined;
+      if (!command) return writeExpertReply({ command: 'look', reason: 'The task is done' }, { cot });
+      return writeExpertReply(
+        { command, reason: (info.expertReason as string | undefined) ?? 'This is the next step of the plan' },
+        { cot: Boolean(cot), goal: info.goal as string | undefined },
+      );
+    },
 };

@@ -42,6 +42,7 @@ const envSpecSchema = z.object({
     })
     .optional(),
   text: fn('text').optional(),
+  oracle: fn('oracle').optional(),
   description: z.string().optional(),
 });
 

@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import { closestMatch } from './closest.js';
-import type { Env } from './env.js';
-import type { TextInterface } from './text-env.js';
+import type { Env, Info } from './env.js';
+import type { Prompt, TextInterface } from './text-env.js';
 import { TimeLimit } from './wrappers/time-limit.js';
 
 /** Env ids look like `namespace/Name-vN`, e.g. `gym-cards/NumberLine-v0`. */
@@ -27,6 +27,12 @@ export interface EnvSpec<Kw extends Record<string, unknown> = Record<string, any
   kwargsSchema?: ZodType<Kw>;
   /** The text layer a VLM sees for this env. */
   text?: (options: TextOptions) => TextInterface<any, any>;
+  /**
+   * An expert for this env: given the text options and kwargs, a function that writes the
+   * expert's reply (in the env's reply format) for a step. Apps use it for warm-start data
+   * (SFT transcripts) and as the `oracle` baseline policy.
+   */
+  oracle?: (options: TextOptions, kwargs: Partial<Kw>) => (prompt: Prompt, info: Info) => string;
   /** One line for listings. */
   description?: string;
 }

@@ -49,3 +49,13 @@ describe('env plugin manifest', () => {
     expect(() => validateEnvManifest(m, 'dup')).toThrow(/lists 'walk\/Walk-v0' twice/);
   });
 });
+
+describe('env spec oracle', () => {
+  it('accepts an oracle function and rejects anything else, naming the field', () => {
+    const m = good() as any;
+    m.envs[0].oracle = () => () => '{"action": "right"}';
+    expect(validateEnvManifest(m, 'walk').envs[0]!.oracle).toBeTypeOf('function');
+    m.envs[0].oracle = 'expert';
+    expect(fieldsOf(m)).toEqual(['envs[0].oracle']);
+  });
+});

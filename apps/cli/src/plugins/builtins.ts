@@ -6,6 +6,7 @@
 export const BUILTIN_PLUGINS: readonly { ref: string; optional: boolean }[] = [
   { ref: '@rl4vlm/policy', optional: false },
   { ref: '@rl4vlm/gym-cards', optional: false },
+  { ref: '@rl4vlm/alfworld', optional: true },
   { ref: '@rl4vlm/policy-tfjs', optional: true },
   { ref: '@rl4vlm/policy-openai', optional: true },
 ];

@@ -2,7 +2,7 @@ import { BaseEnv, type Image, type ResetResult, type StepResult } from '@rl4vlm/
 import { type AlfworldInfo, type AlfworldObservation, alfworldObservationSpace } from '../observation.js';
 import { HouseholdRenderer } from '../render/household-renderer.js';
 import { CommandSpace } from './command-space.js';
-import { expertNextCommand } from './expert.js';
+import { expertNextStep } from './expert.js';
 import { generateGame } from './generator.js';
 import { Household } from './household.js';
 import {
@@ -22,6 +22,8 @@ export interface HouseholdInfo extends AlfworldInfo {
   goalConditions: { met: number; total: number };
   /** The expert's next command from this state (absent once won): the warm-start label. */
   expertCommand?: string;
+  /** Why the expert picks `expertCommand`, in words (the warm-start chain of thought). */
+  expertReason?: string;
   wording: string;
 }
 
@@ -115,7 +117,7 @@ export class HouseholdEnv extends BaseEnv<AlfworldObservation, string> {
   private info(commandValid: boolean): HouseholdInfo {
     const house = this.household;
     const progress = house.goalProgress();
-    const expertCommand = expertNextCommand(house);
+    const expert = expertNextStep(house);
     return {
       admissibleCommands: [...this.admissible],
       won: house.won(),
@@ -127,7 +129,7 @@ export class HouseholdEnv extends BaseEnv<AlfworldObservation, string> {
       stepIndex: this.steps,
       room: house.game.room,
       gameSeed: house.game.seed,
-      ...(expertCommand ? { expertCommand } : {}),
+      ...(expert ? { expertCommand: expert.command, expertReason: expert.reason } : {}),
       wording: this.options.wording,
     };
   }
