@@ -89,6 +89,15 @@ export const PRESETS: Record<string, Preset> = {
     { numUpdates: 6, stepsPerEnv: 16, successWindow: 100 },
     128,
   ),
+  quickstart: {
+    description:
+      "The README's main job: NumberLine, SFT on 32 oracle episodes (20% noisy), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈10 CPU-minutes or less)",
+    config: {
+      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32).config,
+      eval: { episodes: 40, temperature: 0 },
+      checkpoint: { every: 1, keepLast: 2 },
+    },
+  },
   smoke: {
     description: 'A seconds-long run of every stage, for tests and trying a plugin (any env)',
     config: {
