@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * Reproduces one row of RESULTS.md end to end with the project's own CLI:
+ *
+ *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
+ *
+ * <env>: numberline | ezpoints | points24 | blackjack.
+ *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
+ *      (evaluated: the "SFT only" row), checkpoint in checkpoints/sft/policy;
+ *   2. PPO from that checkpoint → results/runs/<short>-ppo-l<λ>[-nocot][-sN] (the "SFT + PPO" row);
+ *   3. `rl4vlm report` on both runs (report.html, curves.png).
+ * The λ ablation re-runs step 2 only (`--stage ppo --lambda 0.2`), from the same SFT checkpoint.
+ * Every command is printed and appended to results/commands.log; output goes to results/logs/.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'apps/cli/bin/rl4vlm.js');
+
+/**
+ * Per-env settings on top of the CLI preset (see RESULTS.md "Settings"). `tokens` is the generation
+ * limit for rollouts, evaluation and SFT held-out generations: the presets' 64 cuts the EZPoints,
+ * Points24 and Blackjack chains of thought before their `"action":` key (oracle replies are 71–111
+ * `tfjs:tiny` tokens), which makes every reply a format error.
+ */
+const ENVS = {
+  numberline: {
+    short: 'nl',
+    preset: 'numberline',
+    tokens: 64,
+    ppo: ['--updates', '10', '--set', 'ppo.schedule.cosineSteps=10'],
+  },
+  ezpoints: { short: 'ezp', preset: 'ezpoints', tokens: 96, ppo: [] },
+  points24: { short: 'p24', preset: 'points24', tokens: 128, ppo: [] },
+  blackjack: { short: 'bj', preset: 'blackjack', tokens: 128, ppo: [] },
+};
+
+function usage(message) {
+  if (message) console.error(`error: ${message}`);
+  console.error(
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]',
+  );
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+const envName = args.shift();
+if (!envName || !(envName in ENVS))
+  usage(`unknown env '${envName ?? ''}'; allowed: ${Object.keys(ENVS).join(', ')}`);
+let seed = 1;
+let lambda = 0.5;
+let cot = true;
+let stage = 'all';
+let evalEpisodes = 200;
+let lr;
+while (args.length > 0) {
+  const flag = args.shift();
+  const value = () => {
+    const v = args.shift();
+    if (v === undefined) usage(`${flag} needs a value`);
+    return v;
+  };
+  if (flag === '--seed') seed = Number.parseInt(value(), 10);
+  else if (flag === '--lambda') lambda = Number(value());
+  else if (flag === '--no-cot') cot = false;
+  else if (flag === '--stage') stage = value();
+  else if (flag === '--eval') evalEpisodes = Number.parseInt(value(), 10);
+  else if (flag === '--lr') lr = Number(value());
+  else usage(`unknown option '${flag}'`);
+}
+if (!Number.isInteger(seed)) usage('--seed must be an integer');
+if (!(lambda >= 0 && lambda <= 1)) usage('--lambda must be in [0, 1]');
+if (!['all', 'sft', 'ppo'].includes(stage)) usage(`--stage must be all, sft or ppo (got '${stage}')`);
+if (!(evalEpisodes > 0)) usage('--eval must be a positive integer');
+if (lr !== undefined && !(lr > 0)) usage('--lr must be a positive number');
+
+const env = ENVS[envName];
+const suffix = `${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
+const sftName = `${env.short}-sft${suffix}`;
+const ppoName = `${env.short}-ppo-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${suffix}`;
+const runsDir = 'results/runs';
+const common = [
+  '--preset',
+  env.preset,
+  '--seed',
+  String(seed),
+  '--set',
+  `env.text.cot=${cot}`,
+  '--set',
+  `eval.episodes=${evalEpisodes}`,
+  '--set',
+  'eval.numEnvs=32',
+  '--set',
+  `eval.maxNewTokens=${env.tokens}`,
+  '--set',
+  `ppo.generate.maxNewTokens=${env.tokens}`,
+  '--set',
+  `sft.train.maxNewTokens=${env.tokens}`,
+  '--runs-dir',
+  runsDir,
+  '--no-baselines',
+  '--force',
+];
+
+function run(name, cliArgs) {
+  const full = ['train', '-n', name, ...cliArgs];
+  const line = `node apps/cli/bin/rl4vlm.js ${full.join(' ')}`;
+  mkdirSync(join(root, 'results/logs'), { recursive: true });
+  appendFileSync(join(root, 'results/commands.log'), `${new Date().toISOString()} ${line}\n`);
+  console.log(`$ ${line}`);
+  const log = openSync(join(root, 'results/logs', `${name}.log`), 'w');
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [cli, ...full], { cwd: root, stdio: ['ignore', log, log] });
+  const seconds = (Date.now() - started) / 1000;
+  appendFileSync(join(root, 'results/logs', `${name}.log`), `\nwall_seconds=${seconds.toFixed(0)}\n`);
+  if (r.status !== 0) {
+    console.error(`${name} failed (exit ${r.status}); see results/logs/${name}.log`);
+    process.exit(r.status ?? 1);
+  }
+  spawnSync(process.execPath, [cli, 'report', join(runsDir, name)], { cwd: root, stdio: 'inherit' });
+  console.log(`${name}: ${seconds.toFixed(0)} s wall`);
+}
+
+if (stage !== 'ppo') run(sftName, [...common, '--stages', 'sft']);
+if (stage !== 'sft') {
+  const checkpoint = join(runsDir, sftName, 'checkpoints/sft/policy');
+  if (!existsSync(join(root, checkpoint)))
+    usage(`no SFT checkpoint at ${checkpoint}: run with --stage sft first`);
+  run(ppoName, [
+    ...common,
+    '--stages',
+    'ppo',
+    '--policy',
+    `tfjs:${checkpoint}`,
+    '--set',
+    `ppo.thoughtCoef=${lambda}`,
+    ...env.ppo,
+    ...(lr === undefined ? [] : ['--set', `ppo.schedule.lr=${lr}`]),
+  ]);
+}

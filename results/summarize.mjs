@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * Prints one Markdown row per finished run under results/runs, read only from the run's own files
+ * (metrics.jsonl, eval-*.json, the wall time appended to results/logs/<run>.log), so every number
+ * in RESULTS.md can be traced to a file:
+ *
+ *   node results/summarize.mjs [run ...]
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runsDir = join(root, 'results/runs');
+const pct = (x) => (x == null ? '–' : `${(100 * x).toFixed(1)}`);
+
+function readJsonLines(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+function wallSeconds(name) {
+  const log = join(root, 'results/logs', `${name}.log`);
+  if (!existsSync(log)) return undefined;
+  const m = /wall_seconds=(\d+)/.exec(readFileSync(log, 'utf8'));
+  return m ? Number(m[1]) : undefined;
+}
+
+const names = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(runsDir).sort();
+console.log(
+  '| run | stage | eval episodes | success % | 95% CI (Wilson) | mean return | format errors % | PPO env steps | best training-window success % (update) | wall |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const name of names) {
+  const metrics = readJsonLines(join(runsDir, name, 'metrics.jsonl'));
+  const ppo = metrics.filter((m) => m.phase === 'ppo');
+  const envSteps = ppo.length > 0 ? ppo[ppo.length - 1].envSteps : 0;
+  let best;
+  for (const m of ppo)
+    if (m.successRateWindow != null && (best === undefined || m.successRateWindow > best.successRateWindow))
+      best = m;
+  const wall = wallSeconds(name);
+  for (const stage of ['after-sft', 'final']) {
+    // eval-*.json, not metrics.jsonl: the CLI's SFT-only path logs only the success rate there.
+    const file = join(runsDir, name, `eval-${stage}.json`);
+    if (!existsSync(file)) continue;
+    const e = JSON.parse(readFileSync(file, 'utf8'));
+    console.log(
+      `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${wall === undefined ? '–' : `${(wall / 60).toFixed(1)} min`} |`,
+    );
+  }
+}
