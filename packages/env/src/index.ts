@@ -57,3 +57,4 @@ export {
 } from './text-env.js';
 export * from './vector/index.js';
 export * from './wrappers/index.js';
+export { type FieldProblem, fieldProblems } from './zod-issues.js';

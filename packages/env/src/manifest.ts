@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registry as defaultRegistry, ENV_ID_PATTERN, type EnvRegistry, type EnvSpec } from './registry.js';
+import { fieldProblems } from './zod-issues.js';
 
 /** The env plugin specification this version of `@rl4vlm/env` implements. */
 export const ENV_SPECIFICATION_VERSION = 'rl4vlm.env/v1';
@@ -78,20 +79,7 @@ export class InvalidManifestError extends Error {
 export function validateEnvManifest(value: unknown, source = 'an unnamed plugin'): EnvPluginManifest {
   const parsed = manifestSchema.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidManifestError(
-      source,
-      parsed.error.issues.map((issue) => ({
-        field:
-          issue.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '') || '(root)',
-        message:
-          issue.code === 'invalid_type' && issue.message.includes('undefined')
-            ? 'is required'
-            : issue.message,
-      })),
-    );
+    throw new InvalidManifestError(source, fieldProblems(parsed.error));
   }
   const ids = (value as EnvPluginManifest).envs.map((e) => e.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);

@@ -1,3 +1,4 @@
+import { fieldProblems } from '@rl4vlm/env';
 import { z } from 'zod';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
@@ -34,15 +35,7 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /** A request's zod issues as one line each: `field: problem`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(
-      (i) =>
-        `${
-          i.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '') || 'body'
-        }: ${i.message}`,
-    )
+  return fieldProblems(error)
+    .map((p) => `${p.field === '(root)' ? 'body' : p.field}: ${p.message}`)
     .join('; ');
 }

@@ -1,3 +1,4 @@
+import { fieldProblems } from '@rl4vlm/env';
 import { z } from 'zod';
 import type { VlmPolicy } from './policy.js';
 
@@ -79,20 +80,7 @@ export class InvalidPolicyManifestError extends Error {
 export function validatePolicyManifest(value: unknown, source = 'an unnamed plugin'): PolicyPluginManifest {
   const parsed = manifestSchema.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidPolicyManifestError(
-      source,
-      parsed.error.issues.map((issue) => ({
-        field:
-          issue.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '') || '(root)',
-        message:
-          issue.code === 'invalid_type' && issue.message.includes('undefined')
-            ? 'is required'
-            : issue.message,
-      })),
-    );
+    throw new InvalidPolicyManifestError(source, fieldProblems(parsed.error));
   }
   const ids = (value as PolicyPluginManifest).policies.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
