@@ -93,7 +93,8 @@ export const PRESETS: Record<string, Preset> = {
     description:
       "The README's main job: NumberLine, SFT on 32 oracle episodes (20% noisy), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈10 CPU-minutes or less)",
     config: {
-      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32).config,
+      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32)
+        .config,
       eval: { episodes: 40, temperature: 0 },
       checkpoint: { every: 1, keepLast: 2 },
     },
