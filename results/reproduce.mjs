@@ -21,7 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'apps/cli/bin/rl4vlm.js');
 
 /**
- * Per-env settings on top of the CLI preset (see RESULTS.md "Settings"). `tokens` is the generation
+ * Per-env settings on top of the CLI preset (see RESULTS.md "Settings"). EZPoints and Blackjack run
+ * 3 PPO updates instead of the preset's 6: what fit the 90-minute, 2-shared-core budget. `tokens` is the generation
  * limit for rollouts, evaluation and SFT held-out generations: the presets' 64 cuts the EZPoints,
  * Points24 and Blackjack chains of thought before their `"action":` key (oracle replies are 71–111
  * `tfjs:tiny` tokens), which makes every reply a format error.
@@ -33,9 +34,19 @@ const ENVS = {
     tokens: 64,
     ppo: ['--updates', '10', '--set', 'ppo.schedule.cosineSteps=10'],
   },
-  ezpoints: { short: 'ezp', preset: 'ezpoints', tokens: 96, ppo: [] },
+  ezpoints: {
+    short: 'ezp',
+    preset: 'ezpoints',
+    tokens: 96,
+    ppo: ['--updates', '3', '--set', 'ppo.schedule.cosineSteps=3'],
+  },
   points24: { short: 'p24', preset: 'points24', tokens: 128, ppo: [] },
-  blackjack: { short: 'bj', preset: 'blackjack', tokens: 128, ppo: [] },
+  blackjack: {
+    short: 'bj',
+    preset: 'blackjack',
+    tokens: 128,
+    ppo: ['--updates', '3', '--set', 'ppo.schedule.cosineSteps=3'],
+  },
 };
 
 function usage(message) {

@@ -43,9 +43,13 @@ for (const name of names) {
     if (m.successRateWindow != null && (best === undefined || m.successRateWindow > best.successRateWindow))
       best = m;
   const wall = wallSeconds(name);
-  for (const stage of ['after-sft', 'final']) {
-    // eval-*.json, not metrics.jsonl: the CLI's SFT-only path logs only the success rate there.
-    const file = join(runsDir, name, `eval-${stage}.json`);
+  const dir = join(runsDir, name);
+  // eval-*.json, not metrics.jsonl: the CLI's SFT-only path logs only the success rate there.
+  // `rl4vlm eval -o <run>/<folder>` re-evaluations are listed under the folder's name.
+  const files = ['after-sft', 'final'].map((stage) => [stage, join(dir, `eval-${stage}.json`)]);
+  for (const sub of existsSync(dir) ? readdirSync(dir) : [])
+    if (existsSync(join(dir, sub, 'eval.json'))) files.push([sub, join(dir, sub, 'eval.json')]);
+  for (const [stage, file] of files) {
     if (!existsSync(file)) continue;
     const e = JSON.parse(readFileSync(file, 'utf8'));
     console.log(
