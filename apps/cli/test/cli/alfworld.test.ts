@@ -29,5 +29,5 @@ describe('rl4vlm train on alfworld/Household-v0 (built-in @rl4vlm/alfworld plugi
     const ppo = metrics.filter((m) => m.phase === 'ppo');
     expect(ppo).toHaveLength(1);
     expect(Number.isFinite(ppo[0]!.policyLoss as number)).toBe(true);
-  });
+  }, 300_000);
 });

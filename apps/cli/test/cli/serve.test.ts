@@ -83,7 +83,7 @@ describe('rl4vlm serve', () => {
       await served.close();
       await local.dispose?.();
     }
-  });
+  }, 300_000);
 
   it('names what it cannot serve', () => {
     expect(() => servedPolicyId('/no/such/run-or/checkpoint')).toThrow(
