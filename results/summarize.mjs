@@ -51,9 +51,12 @@ for (const name of names) {
     if (existsSync(join(dir, sub, 'eval.json'))) files.push([sub, join(dir, sub, 'eval.json')]);
   for (const [stage, file] of files) {
     if (!existsSync(file)) continue;
+    // A re-evaluation's own wall time is in results/logs/<run>-<folder without dashes>.log.
+    const own =
+      stage === 'after-sft' || stage === 'final' ? wall : wallSeconds(`${name}-${stage.replaceAll('-', '')}`);
     const e = JSON.parse(readFileSync(file, 'utf8'));
     console.log(
-      `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${wall === undefined ? '–' : `${(wall / 60).toFixed(1)} min`} |`,
+      `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${own === undefined ? '–' : `${(own / 60).toFixed(1)} min`} |`,
     );
   }
 }
