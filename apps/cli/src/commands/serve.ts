@@ -51,7 +51,7 @@ export async function startServe(
   const policyId = servedPolicyId(target);
   const policy = await registry.policies.create(policyId, {});
   const token = flags.token ?? process.env.RL4VLM_SERVE_TOKEN;
-  const modelName = flags.modelName ?? path.basename(target.replace(/\/+$/, '')) ?? policy.id;
+  const modelName = flags.modelName ?? path.basename(target.replace(/\/+$/, ''));
   const server = createChatServer({
     policy,
     modelName,
