@@ -26,14 +26,19 @@ const paperShared = {
   entropyCoef: 0, // paper: unused (0)
   epochs: 4, // paper: 4
   maxGradNorm: 1, // paper: 0.01 (with lr 1e-5 on a pretrained 7B model; too tight for a tiny model from SFT)
-  generate: { temperature: 0.2, maxNewTokens: 64 }, // paper: 0.2 / 256 (our replies are < 64 tokens)
 };
 
+/**
+ * `maxNewTokens` per env: the oracle's longest chain-of-thought reply in `tiny`'s tokens plus EOS
+ * (NumberLine 59, EZPoints 79, Points24 111, Blackjack 112 over 300 seeded episodes; a test keeps
+ * this true). A shorter limit cuts every reply before `"action":` (paper: 256).
+ */
 function gymCards(
   id: string,
   description: string,
   ppo: { numUpdates: number; stepsPerEnv: number; successWindow: number },
   sftEpisodes: number,
+  maxNewTokens: number,
 ): Preset {
   return {
     description,
@@ -45,10 +50,11 @@ function gymCards(
       sft: {
         // paper: LLaVA-1.6 fine-tuned on LEVI-Project/sft-data (GPT-4V-style transcripts), 1 epoch, lr 2e-5, batch 64
         data: { episodes: sftEpisodes, noise: 0.2 },
-        train: { epochs: 3, batchSize: 8, lr: 2e-3 },
+        train: { epochs: 3, batchSize: 8, lr: 2e-3, maxNewTokens },
       },
       ppo: {
         ...paperShared,
+        generate: { temperature: 0.2, maxNewTokens }, // paper: 0.2 / 256
         numUpdates: ppo.numUpdates, // paper: 15000 env steps // num-steps
         numEnvs: 4, // paper: 1 env per process, 2 processes
         stepsPerEnv: ppo.stepsPerEnv, // paper: 512 (NumberLine, Blackjack) / 1024 (EZPoints, Points24)
@@ -57,7 +63,7 @@ function gymCards(
         schedule: { lr: 1e-4, minLr: 1e-6, cosineSteps: ppo.numUpdates }, // paper: 1e-5 → 1e-9, T_max 25
         successWindow: ppo.successWindow, // paper: 200 (Blackjack 1000)
       },
-      eval: { episodes: 50, temperature: 0 }, // paper: no separate evaluation (a 200-episode training window)
+      eval: { episodes: 50, temperature: 0, maxNewTokens }, // paper: no separate evaluation (a 200-episode training window)
       checkpoint: { every: 2, keepLast: 2 }, // paper: never saves
     },
   };
@@ -70,11 +76,13 @@ export const PRESETS: Record<string, Preset> = {
     'NumberLine: SFT on 64 oracle episodes (20% noisy) then 6 PPO updates of 4×16 steps',
     { numUpdates: 6, stepsPerEnv: 16, successWindow: 50 },
     64,
+    64,
   ),
   ezpoints: gymCards(
     'gym-cards/EZPoints-v0',
     'EZPoints: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
     { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
+    96,
     96,
   ),
   points24: gymCards(
@@ -82,20 +90,22 @@ export const PRESETS: Record<string, Preset> = {
     'Points24: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
     { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
     96,
+    128,
   ),
   blackjack: gymCards(
     'gym-cards/Blackjack-v0',
     'Blackjack: SFT on 128 oracle episodes then 6 PPO updates of 4×16 steps',
     { numUpdates: 6, stepsPerEnv: 16, successWindow: 100 },
     128,
+    128,
   ),
   quickstart: {
     description:
       "The README's main job: NumberLine, SFT on 32 oracle episodes (20% noisy), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈10 CPU-minutes or less)",
     config: {
-      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32)
+      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32, 64)
         .config,
-      eval: { episodes: 40, temperature: 0 },
+      eval: { episodes: 40, temperature: 0, maxNewTokens: 64 },
       checkpoint: { every: 1, keepLast: 2 },
     },
   },
