@@ -1,21 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfoLike, WasmBackendLike } from './wasm-kernel-types.js';
 
 let installed = false;
-
-interface TensorInfoLike {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-/** The parts of the wasm backend the kernels below use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): TensorInfoLike;
-  typedArrayFromHeap(t: TensorInfoLike): Float32Array;
-  disposeData(dataId: object): void;
-}
-
-type KernelFunc = (args: { inputs: object; backend: unknown; attrs: object }) => unknown;
 
 /**
  * Output rows from which a batched product is split into one XNNPACK product per batch element.

@@ -1,19 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfoLike, WasmBackendLike } from './wasm-kernel-types.js';
 
 let installed = false;
-
-interface TensorInfoLike {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): TensorInfoLike;
-  typedArrayFromHeap(t: TensorInfoLike): Float32Array | Int32Array | Uint8Array;
-}
-
-type KernelFunc = (args: { inputs: object; backend: unknown; attrs: object }) => unknown;
 
 /** Copies the box `begin + size` of a row-major `x` of `shape` into `out`, innermost runs at once. */
 function copyBox(
