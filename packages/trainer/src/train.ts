@@ -96,6 +96,18 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   const result: Partial<TrainResult> = { config };
   const evalEnvs = makeTextEnvs(envRegistry, config.env, config.eval.numEnvs);
   const parse = evalEnvs[0]!.parse.bind(evalEnvs[0]!);
+  /** The seeded evaluation after a stage: `eval-<stage>.json` and one metrics line. */
+  const evaluateStage = async (stage: 'after-sft' | 'final'): Promise<EvalSummary> => {
+    const summary = await evaluate({
+      envs: evalEnvs,
+      policy,
+      config: config.eval,
+      onProgress: deps.onProgress,
+    });
+    writeEval(join(config.runDir, `eval-${stage}.json`), summary);
+    await metricsSink.write({ phase: 'eval', stage, ...summaryNumbers(summary) });
+    return summary;
+  };
 
   if (resumeFrom) {
     const update = Number(/update-(\d+)/.exec(resumeFrom)?.[1] ?? 0);
@@ -126,14 +138,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
       onProgress: deps.onProgress,
       log: deps.log,
     });
-    result.evalAfterSft = await evaluate({
-      envs: evalEnvs,
-      policy,
-      config: config.eval,
-      onProgress: deps.onProgress,
-    });
-    writeEval(join(config.runDir, 'eval-after-sft.json'), result.evalAfterSft);
-    await metricsSink.write({ phase: 'eval', stage: 'after-sft', ...summaryNumbers(result.evalAfterSft) });
+    result.evalAfterSft = await evaluateStage('after-sft');
   }
 
   const trainEnvs = makeTextEnvs(envRegistry, config.env, config.ppo.numEnvs);
@@ -168,14 +173,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
     log: deps.log,
   });
   if (!result.ppo.stopped) {
-    result.evalFinal = await evaluate({
-      envs: evalEnvs,
-      policy,
-      config: config.eval,
-      onProgress: deps.onProgress,
-    });
-    writeEval(join(config.runDir, 'eval-final.json'), result.evalFinal);
-    await metricsSink.write({ phase: 'eval', stage: 'final', ...summaryNumbers(result.evalFinal) });
+    result.evalFinal = await evaluateStage('final');
   }
   for (const s of sinks) await s.close?.();
   return result as TrainResult;
