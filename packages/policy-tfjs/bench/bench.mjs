@@ -1,5 +1,5 @@
 // Benchmark of the tiny preset at batch 16 with a 300×300 observation (run `pnpm build` first).
-// Usage: node bench/bench.mjs [--batch 16] [--new 64]
+// Usage: node bench/bench.mjs [--batch 16] [--new 64] [--patch 16] (--patch 8: the old tiny, 64 image tokens)
 import { loadavg } from 'node:os';
 import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,13 +11,14 @@ const arg = (name, fallback) => {
 };
 const batch = arg('batch', 16);
 const newTokens = arg('new', 64);
+const patchSize = arg('patch', 16);
 /** CPU seconds of this process: on a shared, loaded machine wall time also counts other people's work. */
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-const policy = await TfjsPolicy.create('tiny');
+const policy = await TfjsPolicy.create('tiny', { config: { patchSize } });
 const rng = new Rng(1);
 const prompts = Array.from({ length: batch }, () => {
   const img = createImage(300, 300);

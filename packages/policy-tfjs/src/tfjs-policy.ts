@@ -132,6 +132,14 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     return [...this.network.weights.values()].filter((v) => v.trainable);
   }
 
+  /** `config.visionLearningRateScale` for the vision encoder and projector, 1 elsewhere. */
+  learningRateScales(): number[] {
+    const vision = this.config.visionLearningRateScale ?? 1;
+    return [...this.network.weights.entries()]
+      .filter(([, v]) => v.trainable)
+      .map(([name]) => (/^(vision|projector)\./.test(name) ? vision : 1));
+  }
+
   /** Splits a prompt into slots: its text tokens and one slot per image patch; images are appended to `images`. */
   private promptSlots(prompt: Prompt, images: Image[]): { slots: Slot[]; tokenIds: number[] } {
     const parts = prompt.text.split('<image>');
@@ -431,8 +439,17 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
 
   async load(dir: string): Promise<void> {
     const { config } = await readCheckpointConfig(dir);
-    const mine = JSON.stringify({ ...this.config, initSeed: 0 });
-    const theirs = JSON.stringify({ ...config, initSeed: 0 });
+    // The architecture only: the init seed and the vision learning rate do not shape the weights.
+    const shape = (c: ModelConfig) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(c)
+            .filter(([k]) => k !== 'initSeed' && k !== 'visionLearningRateScale')
+            .sort(([a], [b]) => a.localeCompare(b)),
+        ),
+      );
+    const mine = shape(this.config);
+    const theirs = shape(config);
     if (mine !== theirs)
       throw new Error(
         `Checkpoint ${dir} has another architecture:\n  checkpoint: ${theirs}\n  this model: ${mine}`,

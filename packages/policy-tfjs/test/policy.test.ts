@@ -1,17 +1,16 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Rng } from '@rl4vlm/env';
 import { createPolicyRegistry, isTrainablePolicy } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tfjsPolicies, { countParameters, decodeSafetensors, TfjsPolicy } from '../src/index.js';
-import { drawNumber } from './digits.js';
+import { readingSample } from './reading.js';
 
 const SYSTEM = 'A chat between a curious human and an artificial intelligence assistant. USER: <image>\n';
 const prompts = [3, 41, 77].map((v, i) => ({
   text: `${SYSTEM}You are playing a game called number line. Round ${i}. ASSISTANT:`,
-  images: [drawNumber(v, new Rng(v))],
+  images: [readingSample([v % 21, (v * 7) % 21]).image],
 }));
 
 let policy: TfjsPolicy;
@@ -94,7 +93,7 @@ describe('TfjsPolicy generation', () => {
     const item = (v: number) => ({
       prompt: {
         text: 'USER: <image>\nWhat number is shown? ASSISTANT:',
-        images: [drawNumber(v, new Rng(1))],
+        images: [readingSample([v, 0]).image],
       },
       responseTokenIds: response,
     });
@@ -115,6 +114,18 @@ describe('TfjsPolicy generation', () => {
       ).toBeGreaterThan(1e-6);
     }
     tf.dispose([value, ...Object.values(grads)]);
+  });
+
+  it('trains the vision encoder and projector at the preset’s reduced learning rate', () => {
+    const scales = policy.learningRateScales();
+    const names = policy.trainableVariables().map((v) => v.name);
+    expect(scales).toHaveLength(names.length);
+    expect(names.map((name, i) => [name, scales[i]])).toEqual(
+      names.map((name) => [name, /^(vision|projector)\./.test(name) ? 0.1 : 1]),
+    );
+    expect(() => new TfjsPolicy({ ...policy.config, visionLearningRateScale: 0 }, policy.tokenizer)).toThrow(
+      /visionLearningRateScale must be a number > 0/,
+    );
   });
 
   it('rejects a prompt whose placeholders and images disagree', async () => {

@@ -46,6 +46,12 @@ export interface TrainablePolicy<Tensor = unknown, Variable = unknown> extends V
   score(batch: readonly ScoreItem[], options?: ScoreOptions): ScoreResult<Tensor>;
   /** The variables an optimiser updates (LoRA adapters and the value head when LoRA is on). */
   trainableVariables(): Variable[];
+  /**
+   * Optional learning-rate multipliers, one per {@link trainableVariables} entry (in that
+   * order); an optimiser multiplies its learning rate by them. Absent means 1 for all. A policy
+   * uses it to train parts at different speeds, e.g. a vision encoder slower than the LM.
+   */
+  learningRateScales?(): number[];
   /** Writes the weights, config and tokenizer to `dir` (created when missing). */
   save(dir: string): Promise<void>;
   /** Replaces the weights with those saved in `dir`; the architecture must match. */

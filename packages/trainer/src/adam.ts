@@ -25,14 +25,25 @@ export class Adam {
   readonly variables: tf.Variable[];
   readonly settings: AdamSettings;
   private step = 0;
+  /** Per-variable learning-rate multipliers (a policy's `learningRateScales()`), 1 by default. */
+  readonly learningRateScales: readonly number[];
   private m: tf.Variable[];
   private v: tf.Variable[];
 
   constructor(
     variables: readonly tf.Variable[],
     { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: Partial<AdamSettings> = {},
+    learningRateScales?: readonly number[],
   ) {
     if (variables.length === 0) throw new RangeError('Adam needs at least one trainable variable');
+    if (learningRateScales && learningRateScales.length !== variables.length)
+      throw new RangeError(
+        `Adam got ${learningRateScales.length} learning-rate scales for ${variables.length} variables`,
+      );
+    const bad = learningRateScales?.find((x) => !(Number.isFinite(x) && x >= 0));
+    if (bad !== undefined)
+      throw new RangeError(`Adam learning-rate scales must be finite and ≥ 0, got ${bad}`);
+    this.learningRateScales = learningRateScales ? [...learningRateScales] : variables.map(() => 1);
     this.variables = [...variables];
     this.settings = { beta1, beta2, epsilon };
     this.m = this.variables.map((x) => tf.variable(tf.zerosLike(x), false));
@@ -62,7 +73,8 @@ export class Adam {
         this.m[i]!.assign(m);
         this.v[i]!.assign(v);
         const denom = tf.add(tf.div(tf.sqrt(v), sqrtBc2), epsilon);
-        this.variables[i]!.assign(tf.sub(this.variables[i]!, tf.mul(tf.div(m, denom), stepSize)));
+        const step = stepSize * this.learningRateScales[i]!;
+        this.variables[i]!.assign(tf.sub(this.variables[i]!, tf.mul(tf.div(m, denom), step)));
       }
     });
   }

@@ -90,7 +90,7 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
   if (config.klCoef > 0 && !options.referencePolicy)
     throw new Error('PPO config klCoef > 0 needs options.referencePolicy: the starting policy, frozen');
   const variables = policy.trainableVariables();
-  const adam = new Adam(variables, config.adam);
+  const adam = new Adam(variables, config.adam, policy.learningRateScales?.());
   const accumulator = new GradientAccumulator();
   const stop = new StopFlag({ signal: options.signal, handleSignals: options.handleSignals });
   const scoreTemperature = config.scoreTemperature ?? (config.generate.temperature || 1);

@@ -147,7 +147,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
   if (train.length === 0)
     throw new RangeError(`evalFraction ${config.evalFraction} leaves no training examples`);
   const variables = policy.trainableVariables();
-  const adam = new Adam(variables, config.adam);
+  const adam = new Adam(variables, config.adam, policy.learningRateScales?.());
   const accumulator = new GradientAccumulator();
   const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;

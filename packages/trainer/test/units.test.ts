@@ -46,6 +46,18 @@ describe('Adam', () => {
     expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
     expect(() => copy.setState({ ...adam.getState(), m: [] })).toThrow(/another model/);
   });
+
+  it('multiplies the learning rate per variable by the policy’s scales', () => {
+    const [a, b, c] = [1, 1, 1].map((v) => tf.variable(tf.tensor1d([v])));
+    const adam = new Adam([a!, b!, c!], { epsilon: 1e-8 }, [1, 0.1, 0]);
+    adam.apply([tf.tensor1d([2]), tf.tensor1d([2]), tf.tensor1d([2])], 0.5);
+    // The first step moves each weight by lr · scale · sign(g).
+    expect(a!.dataSync()[0]).toBeCloseTo(0.5, 6);
+    expect(b!.dataSync()[0]).toBeCloseTo(0.95, 6);
+    expect(c!.dataSync()[0]).toBe(1);
+    expect(() => new Adam([a!], {}, [1, 1])).toThrow(/2 learning-rate scales for 1 variables/);
+    expect(() => new Adam([a!], {}, [Number.NaN])).toThrow(/finite and ≥ 0/);
+  });
 });
 
 describe('GradientAccumulator', () => {
