@@ -3,12 +3,10 @@
  * `gym-cards/NumberLine-v0` through `train()` — oracle SFT data with deliberate noise, SFT,
  * evaluation, PPO with checkpoints, evaluation — then resume from the checkpoint.
  *
- * Sized for ≤ 3 minutes on a busy 2-core machine, so it checks the mechanics with the real
- * model (real tokenizer offsets for the thought/action split, finite losses, metrics lines,
- * checkpoint → load → identical replies), not learning: `tiny` needs far more steps than fit
- * here to read digits from pixels (see the policy-tfjs README). The learning claim
- * (PPO beats SFT on the same seeded episodes) is tested on the fixture policy in
- * pipeline.test.ts.
+ * Sized for speed, it checks the mechanics with the real model (real tokenizer offsets for
+ * the thought/action split, finite losses, metrics lines, checkpoint → load → identical
+ * replies). The learning claim with the same model (PPO beats SFT on the same seeded episodes)
+ * is e2e-ppo-beats-sft.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
