@@ -3,6 +3,7 @@
  * Reproduces one row of RESULTS.md end to end with the project's own CLI:
  *
  *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
+ *                                    [--set key=value ... --tag T]
  *
  * <env>: numberline | ezpoints | points24 | blackjack.
  *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
@@ -10,6 +11,8 @@
  *   2. PPO from that checkpoint → results/runs/<short>-ppo-l<λ>[-nocot][-sN] (the "SFT + PPO" row);
  *   3. `rl4vlm report` on both runs (report.html, curves.png).
  * The λ ablation re-runs step 2 only (`--stage ppo --lambda 0.2`), from the same SFT checkpoint.
+ * `--set key=value` passes a config override to both stages (a variant of the preset); `--tag T`
+ * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`).
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,7 +55,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -67,6 +70,8 @@ let cot = true;
 let stage = 'all';
 let evalEpisodes = 200;
 let lr;
+const overrides = [];
+let tag = '';
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -80,6 +85,8 @@ while (args.length > 0) {
   else if (flag === '--stage') stage = value();
   else if (flag === '--eval') evalEpisodes = Number.parseInt(value(), 10);
   else if (flag === '--lr') lr = Number(value());
+  else if (flag === '--set') overrides.push('--set', value());
+  else if (flag === '--tag') tag = value();
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -89,7 +96,8 @@ if (!(evalEpisodes > 0)) usage('--eval must be a positive integer');
 if (lr !== undefined && !(lr > 0)) usage('--lr must be a positive number');
 
 const env = ENVS[envName];
-const suffix = `${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
+if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
+const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
 const sftName = `${env.short}-sft${suffix}`;
 const ppoName = `${env.short}-ppo-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${suffix}`;
 const runsDir = 'results/runs';
@@ -114,6 +122,7 @@ const common = [
   runsDir,
   '--no-baselines',
   '--force',
+  ...overrides,
 ];
 
 function run(name, cliArgs) {
