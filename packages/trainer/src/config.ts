@@ -93,6 +93,13 @@ export const ppoConfigSchema = z
     ratioGuard: z.number().positive().nullable().default(10),
     /** Global-norm gradient clip; null = off [paper: 0.01]. */
     maxGradNorm: z.number().positive().nullable().default(1),
+    /**
+     * Stop an update's epochs at the first minibatch whose approx-KL to the rollout policy exceeds
+     * 1.5 × this (its gradient is dropped), as Stable-Baselines3's `target_kl`; null = off [paper: off].
+     * A chain-of-thought reply's log-prob sums dozens of tokens, so small per-token changes make
+     * large ratios: without it the first update of a CoT run moved the policy by KL ≈ 1.6.
+     */
+    targetKl: z.number().positive().nullable().default(null),
     /** Normalise advantages over the rollout [paper: yes]. */
     normalizeAdvantages: z.boolean().default(true),
     /**

@@ -246,7 +246,8 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
       };
       const batchesPerEpoch = Math.floor(trainable.length / config.miniBatchSize);
       const totalBatches = batchesPerEpoch * config.epochs;
-      for (let epoch = 0; epoch < config.epochs; epoch++) {
+      let klStopAt: number | null = null;
+      for (let epoch = 0; epoch < config.epochs && klStopAt === null; epoch++) {
         const order = new Rng(deriveSeed(seed, SeedStream.minibatch, u, epoch)).shuffle(trainable);
         for (let b = 0; b < batchesPerEpoch; b++) {
           const idx = order.slice(b * config.miniBatchSize, (b + 1) * config.miniBatchSize);
@@ -294,6 +295,15 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
           }, variables);
           const [pl, vl, ent, kl, akl, cf, guard] = stats.map((t) => t.dataSync()[0]!);
           for (const t of stats) t.dispose();
+          if (config.targetKl !== null && akl! > 1.5 * config.targetKl) {
+            // Too far from the rollout policy: drop this gradient and end the update here.
+            klStopAt = epoch * batchesPerEpoch + b;
+            for (const g of grads) g.dispose();
+            log(
+              `ppo update ${u}: approx-KL ${akl!.toFixed(4)} > 1.5 × targetKl at minibatch ${klStopAt}; update stopped`,
+            );
+            break;
+          }
           if (!Number.isFinite(loss)) {
             skippedMinibatches += 1;
             log(`ppo update ${u}: non-finite loss (${loss}) on a minibatch; it is skipped`);
@@ -358,6 +368,7 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
         approxKl: sums.approxKl / n,
         clipFraction: sums.clipFraction / n,
         ratioGuardFires: sums.guard,
+        klStopMinibatch: klStopAt,
         explainedVariance: finiteOrNull(
           explainedVariance(
             samples.map((s) => s.value),

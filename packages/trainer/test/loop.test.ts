@@ -171,4 +171,28 @@ describe('KL penalty to the starting policy', () => {
     expect(kls.every((k) => Number.isFinite(k) && k >= 0)).toBe(true);
     expect(kls[1]).toBeGreaterThan(0);
   });
+
+  it('targetKl ends an update at the first minibatch that strays too far, dropping its gradient', async () => {
+    const config = { numUpdates: 2, stepsPerEnv: 4, epochs: 3, miniBatchSize: 2, schedule: { lr: 0.1 } };
+    const logs: string[] = [];
+    const run = (targetKl: number | null) =>
+      runPpo({
+        policy: new CharPolicy(6),
+        envs: [makeNumberLine(), makeNumberLine()],
+        config: { ...config, targetKl, generate: { maxNewTokens: 6 } },
+        log: (m) => logs.push(m),
+      });
+    const free = await run(null);
+    // 8 samples / minibatch 2 = 4 minibatches per epoch, 3 epochs: 12 optimizer steps per update.
+    expect(free.metrics.map((m) => m.optimizerSteps)).toEqual([12, 24]);
+    expect(free.metrics.every((m) => m.klStopMinibatch === null)).toBe(true);
+    const capped = await run(1e-9);
+    // The first minibatch is scored under the rollout weights (KL exactly 0) and is taken; the
+    // second already differs, so each update stops there with one optimizer step.
+    expect(capped.metrics.map((m) => m.optimizerSteps)).toEqual([1, 2]);
+    expect(capped.metrics.map((m) => m.klStopMinibatch)).toEqual([1, 1]);
+    expect(logs.some((l) => /approx-KL .* > 1.5 × targetKl at minibatch 1; update stopped/.test(l))).toBe(
+      true,
+    );
+  });
 });

@@ -26,6 +26,7 @@ const paperShared = {
   entropyCoef: 0, // paper: unused (0)
   epochs: 4, // paper: 4
   maxGradNorm: 1, // paper: 0.01 (with lr 1e-5 on a pretrained 7B model; too tight for a tiny model from SFT)
+  targetKl: 0.02, // paper: none (a CoT run's first update moved the policy by KL ≈ 1.6 without it)
 };
 
 /**
