@@ -40,6 +40,7 @@ function gymCards(
   ppo: { numUpdates: number; stepsPerEnv: number; successWindow: number },
   sftEpisodes: number,
   maxNewTokens: number,
+  sftEpochs = 12,
 ): Preset {
   return {
     description,
@@ -51,7 +52,8 @@ function gymCards(
       sft: {
         // paper: LLaVA-1.6 fine-tuned on LEVI-Project/sft-data (GPT-4V-style transcripts), 1 epoch, lr 2e-5, batch 64
         data: { episodes: sftEpisodes, noise: 0.2 },
-        train: { epochs: 3, batchSize: 8, lr: 2e-3, maxNewTokens },
+        // epochs: the tiny model needs a few hundred steps to learn to read the frame (RESULTS.md)
+        train: { epochs: sftEpochs, batchSize: 8, lr: 2e-3, maxNewTokens },
       },
       ppo: {
         ...paperShared,
@@ -74,28 +76,29 @@ function gymCards(
 export const PRESETS: Record<string, Preset> = {
   numberline: gymCards(
     'gym-cards/NumberLine-v0',
-    'NumberLine: SFT on 64 oracle episodes (20% noisy) then 6 PPO updates of 4×16 steps',
+    'NumberLine: SFT on 64 oracle episodes (20% noisy), 20 epochs, then 6 PPO updates of 4×16 steps',
     { numUpdates: 6, stepsPerEnv: 16, successWindow: 50 },
     64,
     64,
+    20,
   ),
   ezpoints: gymCards(
     'gym-cards/EZPoints-v0',
-    'EZPoints: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
+    'EZPoints: SFT on 96 oracle episodes (20% noisy), 12 epochs, then 6 PPO updates of 4×32 steps',
     { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
     96,
     96,
   ),
   points24: gymCards(
     'gym-cards/Points24-v0',
-    'Points24: SFT on 96 oracle episodes then 6 PPO updates of 4×32 steps',
+    'Points24: SFT on 96 oracle episodes (20% noisy), 12 epochs, then 6 PPO updates of 4×32 steps',
     { numUpdates: 6, stepsPerEnv: 32, successWindow: 50 },
     96,
     128,
   ),
   blackjack: gymCards(
     'gym-cards/Blackjack-v0',
-    'Blackjack: SFT on 128 oracle episodes then 6 PPO updates of 4×16 steps',
+    'Blackjack: SFT on 128 oracle episodes (20% noisy), 12 epochs, then 6 PPO updates of 4×16 steps',
     { numUpdates: 6, stepsPerEnv: 16, successWindow: 100 },
     128,
     128,
@@ -104,8 +107,14 @@ export const PRESETS: Record<string, Preset> = {
     description:
       "The README's main job: NumberLine, SFT on 32 oracle episodes (20% noisy), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈10 CPU-minutes or less)",
     config: {
-      ...gymCards('gym-cards/NumberLine-v0', '', { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 }, 32, 64)
-        .config,
+      ...gymCards(
+        'gym-cards/NumberLine-v0',
+        '',
+        { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 },
+        32,
+        64,
+        3,
+      ).config,
       eval: { episodes: 40, temperature: 0, maxNewTokens: 64 },
       checkpoint: { every: 1, keepLast: 2 },
     },
