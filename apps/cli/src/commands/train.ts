@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type AppConfig, PRESETS, validateAppConfig } from '../config/index.js';
@@ -60,11 +60,16 @@ export async function runTrainCommand(
   const { config, baseDir, registry } = await setup(flags, overrides);
   const name = config.name ?? defaultRunName(config.env.id);
   const runDir = path.resolve(config.runsDir, name);
-  if (existsSync(path.join(runDir, 'metrics.jsonl')) && !flags.force) {
+  const hasRun = ['metrics.jsonl', 'rl4vlm.config.json'].some((f) => existsSync(path.join(runDir, f)));
+  if (hasRun && !flags.force) {
     throw new Error(
       `Run folder ${runDir} already has a run. Continue it with \`rl4vlm resume ${runDir}\`, pick another --name, or pass --force to start over`,
     );
   }
+  // --force starts over: an old run's metrics, checkpoints and evaluations must not mix with the
+  // new run's (appending to the old metrics.jsonl made one run's curves show two). Only a folder
+  // that holds a run is removed.
+  if (hasRun) rmSync(runDir, { recursive: true, force: true });
   const saved = saveRunConfig(runDir, { ...config, name }, baseDir);
   print(
     `Run ${name}: ${config.stages.join(' → ')} on ${config.env.id} with ${config.policy.id}\nRun folder: ${runDir} (resolved config in rl4vlm.config.yaml)`,

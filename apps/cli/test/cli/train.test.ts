@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,4 +98,33 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
       await context.close();
     }
   }, 240_000);
+
+  it('--force starts the run folder over: no old metrics, checkpoints or evaluations survive', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'rl4vlm-runs-'));
+    const args = [
+      'train',
+      '--preset',
+      'smoke',
+      '--name',
+      'nl',
+      '--runs-dir',
+      runsDir,
+      '--no-baselines',
+      '--no-report',
+    ];
+    const first = await runCli([...args, '--updates', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    const runDir = path.join(runsDir, 'nl');
+    const oldCheckpoints = readdirSync(path.join(runDir, 'checkpoints'));
+    expect(oldCheckpoints.some((c) => c.startsWith('update-'))).toBe(true);
+    expect(existsSync(path.join(runDir, 'eval-final.json'))).toBe(true);
+
+    const forced = await runCli([...args, '--stages', 'sft', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    const metrics = readMetrics(path.join(runDir, 'metrics.jsonl'));
+    expect(metrics.filter((m) => m.phase === 'ppo')).toHaveLength(0);
+    expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
+    expect(existsSync(path.join(runDir, 'eval-final.json'))).toBe(false);
+    expect(readdirSync(path.join(runDir, 'checkpoints')).some((c) => c.startsWith('update-'))).toBe(false);
+  });
 });
