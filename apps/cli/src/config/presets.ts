@@ -105,15 +105,15 @@ export const PRESETS: Record<string, Preset> = {
   ),
   quickstart: {
     description:
-      "The README's main job: NumberLine, SFT on 32 oracle episodes (20% noisy), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈10 CPU-minutes or less)",
+      "The README's main job: NumberLine, SFT on 64 oracle episodes (20% noisy, 20 epochs), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈3–4 CPU-minutes)",
     config: {
       ...gymCards(
         'gym-cards/NumberLine-v0',
         '',
         { numUpdates: 3, stepsPerEnv: 8, successWindow: 50 },
-        32,
         64,
-        3,
+        64,
+        20,
       ).config,
       eval: { episodes: 40, temperature: 0, maxNewTokens: 64 },
       checkpoint: { every: 1, keepLast: 2 },
