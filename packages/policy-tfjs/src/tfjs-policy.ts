@@ -132,12 +132,13 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     return [...this.network.weights.values()].filter((v) => v.trainable);
   }
 
-  /** `config.visionLearningRateScale` for the vision encoder and projector, 1 elsewhere. */
+  /**
+   * `config.visionLearningRateScale` for the vision encoder and projector, 1 elsewhere, in
+   * {@link trainableVariables} order (variable names start with the weight's name).
+   */
   learningRateScales(): number[] {
     const vision = this.config.visionLearningRateScale ?? 1;
-    return [...this.network.weights.entries()]
-      .filter(([, v]) => v.trainable)
-      .map(([name]) => (/^(vision|projector)\./.test(name) ? vision : 1));
+    return this.trainableVariables().map((v) => (/^(vision|projector)\./.test(v.name) ? vision : 1));
   }
 
   /** Splits a prompt into slots: its text tokens and one slot per image patch; images are appended to `images`. */

@@ -120,6 +120,7 @@ describe('TfjsPolicy generation', () => {
     const scales = policy.learningRateScales();
     const names = policy.trainableVariables().map((v) => v.name);
     expect(scales).toHaveLength(names.length);
+    expect(scales.filter((s) => s === 0.1).length).toBeGreaterThan(0);
     expect(names.map((name, i) => [name, scales[i]])).toEqual(
       names.map((name) => [name, /^(vision|projector)\./.test(name) ? 0.1 : 1]),
     );

@@ -11,22 +11,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvRegistry } from '@rl4vlm/env';
-import { createOracle, NUMBER_LINE_ACTIONS, registerGymCards } from '@rl4vlm/gym-cards';
-import { createPolicyRegistry } from '@rl4vlm/policy';
-import tfjsPolicies from '@rl4vlm/policy-tfjs';
 import { afterAll, expect, it } from 'vitest';
 import { train } from '../src/train.js';
+import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
 
 const runDir = mkdtempSync(join(tmpdir(), 'trainer-ppo-beats-sft-'));
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
 it('tiny on NumberLine: PPO after an imperfect SFT raises the success rate on the same seeded episodes', async () => {
-  const envs = new EnvRegistry();
-  registerGymCards({ registry: envs });
-  const policies = createPolicyRegistry();
-  policies.registerManifest(tfjsPolicies);
-  const oracle = createOracle('gym-cards/NumberLine-v0');
   const result = await train(
     {
       seed: 1,
@@ -49,13 +41,7 @@ it('tiny on NumberLine: PPO after an imperfect SFT raises the success rate on th
       eval: { episodes: 100, numEnvs: 16, temperature: 0.5, maxNewTokens: 12, maxEpisodeSteps: 12 },
       checkpoint: { every: 100 },
     },
-    {
-      policies,
-      envs,
-      oracle: (_prompt, info) => oracle.reply(info, { cot: false }),
-      noiseLabels: [...NUMBER_LINE_ACTIONS],
-      log: () => {},
-    },
+    tinyNumberLineDeps(),
   );
   const sft = result.evalAfterSft!;
   const ppo = result.evalFinal!;

@@ -11,15 +11,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvRegistry } from '@rl4vlm/env';
-import { createOracle, NUMBER_LINE_ACTIONS, registerGymCards } from '@rl4vlm/gym-cards';
-import { createPolicyRegistry } from '@rl4vlm/policy';
-import tfjsPolicies, { TfjsPolicy } from '@rl4vlm/policy-tfjs';
+import { createOracle } from '@rl4vlm/gym-cards';
+import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitThoughtAction } from '../src/action-split.js';
 import { findLatestCheckpoint } from '../src/checkpoint.js';
 import { readJsonLines } from '../src/metrics.js';
 import { train } from '../src/train.js';
+import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -29,8 +28,7 @@ afterAll(() => {
 describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
   it('splits a real CoT reply at the "action": key using the real tokenizer offsets', async () => {
     const policy = await TfjsPolicy.create('tiny');
-    const envs = new EnvRegistry();
-    registerGymCards({ registry: envs });
+    const { envs } = tinyNumberLineDeps();
     const env = envs.make('gym-cards/NumberLine-v0');
     const { info } = await env.reset({ seed: 3 });
     const reply = createOracle('gym-cards/NumberLine-v0').reply(info, { cot: true });
@@ -48,11 +46,8 @@ describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
   it('train(): SFT on a noisy oracle → eval → PPO with checkpoints → eval, then resume', async () => {
     const runDir = mkdtempSync(join(tmpdir(), 'trainer-e2e-'));
     dirs.push(runDir);
-    const envs = new EnvRegistry();
-    registerGymCards({ registry: envs });
-    const policies = createPolicyRegistry();
-    policies.registerManifest(tfjsPolicies);
-    const oracle = createOracle('gym-cards/NumberLine-v0');
+    const deps = tinyNumberLineDeps();
+    const { envs, policies } = deps;
     const config = {
       seed: 1,
       runDir,
@@ -82,13 +77,7 @@ describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
       eval: { episodes: 8, numEnvs: 4, maxNewTokens: 12, maxEpisodeSteps: 12 },
       checkpoint: { every: 1 },
     };
-    const result = await train(config, {
-      policies,
-      envs,
-      oracle: (_prompt, info) => oracle.reply(info, { cot: false }),
-      noiseLabels: [...NUMBER_LINE_ACTIONS],
-      log: () => {},
-    });
+    const result = await train(config, deps);
     expect(result.sft!.heldOut!.formatRate).not.toBeNull();
     expect(result.evalAfterSft!.episodes).toBe(8);
     expect(result.ppo.updatesDone).toBe(2);
