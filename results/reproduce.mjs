@@ -3,14 +3,15 @@
  * Reproduces one row of RESULTS.md end to end with the project's own CLI:
  *
  *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
- *                                    [--set key=value ... --tag T]
+ *                                    [--updates N] [--set key=value ... --tag T]
  *
  * <env>: numberline | ezpoints | points24 | blackjack.
  *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
  *      (evaluated: the "SFT only" row), checkpoint in checkpoints/sft/policy;
  *   2. PPO from that checkpoint → results/runs/<short>-ppo-l<λ>[-nocot][-sN] (the "SFT + PPO" row);
  *   3. `rl4vlm report` on both runs (report.html, curves.png).
- * The λ ablation re-runs step 2 only (`--stage ppo --lambda 0.2`), from the same SFT checkpoint.
+ * The λ ablation re-runs step 2 only (`--stage ppo --lambda 0.2`), from the same SFT checkpoint;
+ * `--updates N` replaces the env's PPO budget below (N updates, cosine over N; the PPO run is named `…-uN`).
  * `--set key=value` passes a config override to both stages (a variant of the preset); `--tag T`
  * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`).
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
@@ -55,7 +56,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -72,6 +73,7 @@ let evalEpisodes = 200;
 let lr;
 const overrides = [];
 let tag = '';
+let updates;
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -87,6 +89,7 @@ while (args.length > 0) {
   else if (flag === '--lr') lr = Number(value());
   else if (flag === '--set') overrides.push('--set', value());
   else if (flag === '--tag') tag = value();
+  else if (flag === '--updates') updates = Number.parseInt(value(), 10);
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -94,12 +97,17 @@ if (!(lambda >= 0 && lambda <= 1)) usage('--lambda must be in [0, 1]');
 if (!['all', 'sft', 'ppo'].includes(stage)) usage(`--stage must be all, sft or ppo (got '${stage}')`);
 if (!(evalEpisodes > 0)) usage('--eval must be a positive integer');
 if (lr !== undefined && !(lr > 0)) usage('--lr must be a positive number');
+if (updates !== undefined && !(updates > 0)) usage('--updates must be a positive integer');
 
 const env = ENVS[envName];
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
 const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
 const sftName = `${env.short}-sft${suffix}`;
-const ppoName = `${env.short}-ppo-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${suffix}`;
+const ppoName = `${env.short}-ppo-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${updates === undefined ? '' : `-u${updates}`}${suffix}`;
+const ppoBudget =
+  updates === undefined
+    ? env.ppo
+    : ['--updates', String(updates), '--set', `ppo.schedule.cosineSteps=${updates}`];
 const runsDir = 'results/runs';
 const common = [
   '--preset',
@@ -157,7 +165,7 @@ if (stage !== 'sft') {
     `tfjs:${checkpoint}`,
     '--set',
     `ppo.thoughtCoef=${lambda}`,
-    ...env.ppo,
+    ...ppoBudget,
     ...(lr === undefined ? [] : ['--set', `ppo.schedule.lr=${lr}`]),
   ]);
 }

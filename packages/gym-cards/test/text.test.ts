@@ -2,6 +2,7 @@ import { EnvRegistry, isInvalidReply, TextEnv } from '@rl4vlm/env';
 import { describe, expect, it } from 'vitest';
 import {
   BLACKJACK_ACTIONS,
+  type BlackjackState,
   blackjackText,
   createOracle,
   EZ_POINTS_ACTIONS,
@@ -146,4 +147,29 @@ describe('oracle replies round-trip through the parser', () => {
       }
     });
   }
+});
+
+describe("Blackjack's chain of thought", () => {
+  it('states only what the frame shows (cards, total, up-card), then the decision: no number to invent', async () => {
+    const registry = new EnvRegistry();
+    registerGymCards({ registry });
+    const id = GYM_CARDS_IDS.blackjack;
+    const oracle = createOracle(id);
+    const env = registry.make(id);
+    const decisions = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const { info } = await env.reset({ seed });
+      const state = info.state as BlackjackState;
+      const reply = oracleReply(id, info, { cot: true });
+      const thoughts = JSON.parse(reply).thoughts as string;
+      const label = BLACKJACK_ACTIONS[oracle.action(info)];
+      expect(thoughts).toContain(`a total of ${state.playerTotal}`);
+      expect(thoughts.endsWith(`So I ${label}.`)).toBe(true);
+      // Every number in the thoughts is a card, the total or the up-card's worth (1–21), never an expected value.
+      for (const n of thoughts.match(/-?\d+(\.\d+)?/g) ?? [])
+        expect(Number(n)).toSatisfy((v: number) => Number.isInteger(v) && v >= 1 && v <= 21);
+      decisions.add(label!);
+    }
+    expect(decisions).toEqual(new Set(BLACKJACK_ACTIONS));
+  });
 });

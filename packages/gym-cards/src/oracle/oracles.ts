@@ -61,12 +61,10 @@ function blackjackOracle(kwargs: Record<string, unknown>): Oracle {
     const state = info.state as BlackjackState;
     return solver.actionValues(state.player.map(blackjackValue), blackjackValue(state.dealerShowing));
   };
+  const action = (info: Info) => (values(info).hit > values(info).stand ? 1 : 0);
   return {
-    action: (info) => (values(info).hit > values(info).stand ? 1 : 0),
-    reply(info, options = {}) {
-      const q = values(info);
-      return blackjackReply(info, q.hit > q.stand ? 1 : 0, { ...options, values: q });
-    },
+    action,
+    reply: (info, options = {}) => blackjackReply(info, action(info), options),
   };
 }
 

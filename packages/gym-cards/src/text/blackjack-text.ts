@@ -39,24 +39,20 @@ export function blackjackText(options: TextOptions = {}): TextInterface<Image, n
 }
 
 /**
- * A reply in Blackjack's format naming `action`. With `cot`, the thoughts read out the hands
- * (the dealer's up-card only) and, when given, the expected return of each action.
+ * A reply in Blackjack's format naming `action`. With `cot`, the thoughts read out what the image
+ * shows (the player's cards and total, the dealer's up-card) and then decide: every fact in them
+ * can be read off the frame, so a policy imitating them never has to invent a number. (An earlier
+ * version also quoted each action's expected return; a small model copied the format but not the
+ * values, and then followed its invented values to the wrong action.)
  */
-export function blackjackReply(
-  info: Info,
-  action: number,
-  { cot = true, values }: TextOptions & { values?: { stand: number; hit: number } } = {},
-): string {
+export function blackjackReply(info: Info, action: number, { cot = true }: TextOptions = {}): string {
   const label = BLACKJACK_ACTIONS[action]!;
   if (!cot) return jsonSkeleton([['action', `"${label}"`]]);
   const state = info.state as BlackjackState;
   const mine = state.player.map((c) => rankLabel(c.rank)).join(', ');
   const up = state.dealerShowing;
   const ace = state.usableAce ? ', counting an ace as 11' : '';
-  let thoughts = `My cards are ${mine}, a total of ${state.playerTotal}${ace}. The dealer shows ${rankLabel(up.rank)}, worth ${blackjackValue(up) === 1 ? '1 or 11' : blackjackValue(up)}.`;
-  if (values) {
-    thoughts += ` Standing is worth ${values.stand.toFixed(3)} on average and hitting ${values.hit.toFixed(3)}, so I ${label}.`;
-  } else thoughts += ` I ${label}.`;
+  const thoughts = `My cards are ${mine}, a total of ${state.playerTotal}${ace}. The dealer shows ${rankLabel(up.rank)}, worth ${blackjackValue(up) === 1 ? '1 or 11' : blackjackValue(up)}. So I ${label}.`;
   return jsonSkeleton([
     ['thoughts', JSON.stringify(thoughts)],
     ['action', `"${label}"`],
