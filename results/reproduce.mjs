@@ -25,8 +25,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'apps/cli/bin/rl4vlm.js');
 
 /**
- * Per-env settings on top of the CLI preset (see RESULTS.md "Settings"). EZPoints and Blackjack run
- * 3 PPO updates instead of the preset's 6: what fit the 90-minute, 2-shared-core budget. `tokens` is the generation
+ * Per-env settings on top of the CLI preset (see RESULTS.md "Settings"). EZPoints runs 3 PPO updates
+ * instead of the preset's 6: what fit the first 90-minute, 2-shared-core budget. `tokens` is the generation
  * limit for rollouts, evaluation and SFT held-out generations: the presets' 64 cuts the EZPoints,
  * Points24 and Blackjack chains of thought before their `"action":` key (oracle replies are 71–111
  * `tfjs:tiny` tokens), which makes every reply a format error.
@@ -48,8 +48,8 @@ const ENVS = {
   blackjack: {
     short: 'bj',
     preset: 'blackjack',
-    tokens: 128,
-    ppo: ['--updates', '3', '--set', 'ppo.schedule.cosineSteps=3'],
+    tokens: 160,
+    ppo: [], // the preset's own budget (10 updates of 16×16 steps, lr 3e-5)
   },
 };
 

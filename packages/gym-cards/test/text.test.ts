@@ -150,7 +150,7 @@ describe('oracle replies round-trip through the parser', () => {
 });
 
 describe("Blackjack's chain of thought", () => {
-  it('states only what the frame shows (cards, total, up-card), then the decision: no number to invent', async () => {
+  it('adds the cards up one at a time, states the up-card, then decides: every number follows from the frame', async () => {
     const registry = new EnvRegistry();
     registerGymCards({ registry });
     const id = GYM_CARDS_IDS.blackjack;
@@ -164,6 +164,11 @@ describe("Blackjack's chain of thought", () => {
       const thoughts = JSON.parse(reply).thoughts as string;
       const label = BLACKJACK_ACTIONS[oracle.action(info)];
       expect(thoughts).toContain(`a total of ${state.playerTotal}`);
+      // Each addition is right and adds the next card, so the last one is the hard total.
+      const sums = [...thoughts.matchAll(/(\d+) \+ (\d+) = (\d+)/g)].map((m) => m.slice(1).map(Number));
+      expect(sums).toHaveLength(state.player.length - 1);
+      for (const [a, b, c] of sums) expect(a! + b!).toBe(c);
+      expect(sums.at(-1)![2]! + (state.usableAce ? 10 : 0)).toBe(state.playerTotal);
       expect(thoughts.endsWith(`So I ${label}.`)).toBe(true);
       // Every number in the thoughts is a card, the total or the up-card's worth (1–21), never an expected value.
       for (const n of thoughts.match(/-?\d+(\.\d+)?/g) ?? [])

@@ -40,10 +40,11 @@ export function blackjackText(options: TextOptions = {}): TextInterface<Image, n
 
 /**
  * A reply in Blackjack's format naming `action`. With `cot`, the thoughts read out what the image
- * shows (the player's cards and total, the dealer's up-card) and then decide: every fact in them
- * can be read off the frame, so a policy imitating them never has to invent a number. (An earlier
- * version also quoted each action's expected return; a small model copied the format but not the
- * values, and then followed its invented values to the wrong action.)
+ * shows and then decide: the player's cards, added up one card at a time ("6 + 1 = 7, 7 + 10 = 17",
+ * aces as 1, then one ace as 11 when that does not bust), the dealer's up-card, the action. Every
+ * number in them follows from the frame by one small step, so a policy imitating them never has
+ * to invent one: a `tiny` policy that had to write a 3-card total in one go got most of them wrong,
+ * and an earlier version that quoted each action's expected return had it follow invented values.
  */
 export function blackjackReply(info: Info, action: number, { cot = true }: TextOptions = {}): string {
   const label = BLACKJACK_ACTIONS[action]!;
@@ -51,10 +52,22 @@ export function blackjackReply(info: Info, action: number, { cot = true }: TextO
   const state = info.state as BlackjackState;
   const mine = state.player.map((c) => rankLabel(c.rank)).join(', ');
   const up = state.dealerShowing;
-  const ace = state.usableAce ? ', counting an ace as 11' : '';
-  const thoughts = `My cards are ${mine}, a total of ${state.playerTotal}${ace}. The dealer shows ${rankLabel(up.rank)}, worth ${blackjackValue(up) === 1 ? '1 or 11' : blackjackValue(up)}. So I ${label}.`;
+  const thoughts = `My cards are ${mine}; adding them up, ${runningSum(state)}. The dealer shows ${rankLabel(up.rank)}, worth ${blackjackValue(up) === 1 ? '1 or 11' : blackjackValue(up)}. So I ${label}.`;
   return jsonSkeleton([
     ['thoughts', JSON.stringify(thoughts)],
     ['action', `"${label}"`],
   ]);
+}
+
+/** "6 + 1 = 7, 7 + 10 = 17, a total of 17", with "and counting an ace as 11" when one is usable. */
+function runningSum(state: BlackjackState): string {
+  const values = state.player.map(blackjackValue);
+  const steps: string[] = [];
+  let sum = values[0]!;
+  for (const value of values.slice(1)) {
+    steps.push(`${sum} + ${value} = ${sum + value}`);
+    sum += value;
+  }
+  const ace = state.usableAce ? ', and counting an ace as 11' : '';
+  return `${steps.join(', ')}${ace}, a total of ${state.playerTotal}`;
 }
