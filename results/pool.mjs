@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * Pools evaluation files (e.g. one per training seed) into one success rate with its 95% Wilson
+ * interval, counting every episode once:
+ *
+ *   node results/pool.mjs results/runs/nl-ppo-l0.5-e20/eval-final.json results/runs/nl-ppo-l0.5-e20-s2/eval-1000/eval.json …
+ */
+import { readFileSync } from 'node:fs';
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error('usage: node results/pool.mjs <eval.json> [...]');
+  process.exit(2);
+}
+let episodes = 0;
+let successes = 0;
+for (const file of files) {
+  const e = JSON.parse(readFileSync(file, 'utf8'));
+  episodes += e.episodes;
+  successes += Math.round(e.successRate * e.episodes);
+  console.log(`${file}: ${(100 * e.successRate).toFixed(1)}% of ${e.episodes}`);
+}
+// Wilson score interval, z = 1.96 (the same interval the CLI reports per run).
+const z = 1.96;
+const p = successes / episodes;
+const denominator = 1 + (z * z) / episodes;
+const centre = (p + (z * z) / (2 * episodes)) / denominator;
+const half = (z * Math.sqrt((p * (1 - p)) / episodes + (z * z) / (4 * episodes * episodes))) / denominator;
+const pct = (x) => (100 * x).toFixed(1);
+console.log(`pooled: ${pct(p)}% [${pct(centre - half)}–${pct(centre + half)}] over ${episodes} episodes (${successes} successes)`);
