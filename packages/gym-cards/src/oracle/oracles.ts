@@ -57,11 +57,11 @@ function blackjackSolver(rules: BlackjackKwargs): BlackjackSolver {
 
 function blackjackOracle(kwargs: Record<string, unknown>): Oracle {
   const solver = blackjackSolver(blackjackKwargsSchema.parse({ natural: false, sab: false, ...kwargs }));
-  const values = (info: Info) => {
+  const action = (info: Info) => {
     const state = info.state as BlackjackState;
-    return solver.actionValues(state.player.map(blackjackValue), blackjackValue(state.dealerShowing));
+    const q = solver.actionValues(state.player.map(blackjackValue), blackjackValue(state.dealerShowing));
+    return q.hit > q.stand ? 1 : 0;
   };
-  const action = (info: Info) => (values(info).hit > values(info).stand ? 1 : 0);
   return {
     action,
     reply: (info, options = {}) => blackjackReply(info, action(info), options),
