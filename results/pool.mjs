@@ -27,4 +27,6 @@ const denominator = 1 + (z * z) / episodes;
 const centre = (p + (z * z) / (2 * episodes)) / denominator;
 const half = (z * Math.sqrt((p * (1 - p)) / episodes + (z * z) / (4 * episodes * episodes))) / denominator;
 const pct = (x) => (100 * x).toFixed(1);
-console.log(`pooled: ${pct(p)}% [${pct(centre - half)}–${pct(centre + half)}] over ${episodes} episodes (${successes} successes)`);
+console.log(
+  `pooled: ${pct(p)}% [${pct(centre - half)}–${pct(centre + half)}] over ${episodes} episodes (${successes} successes)`,
+);
