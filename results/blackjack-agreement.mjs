@@ -16,9 +16,9 @@ const id = GYM_CARDS_IDS.blackjack;
 const registry = new EnvRegistry();
 registerGymCards({ registry });
 const oracle = createOracle(id);
+const env = registry.make(id);
 
 async function optimalWins(seed) {
-  const env = registry.make(id);
   let { info } = await env.reset({ seed });
   for (;;) {
     const step = await env.step(oracle.action(info));
@@ -33,7 +33,6 @@ for (const file of process.argv.slice(2)) {
   let agree = 0;
   let hits = 0;
   let optimal = 0;
-  const env = registry.make(id);
   for (const record of evaluation.records) {
     let { info } = await env.reset({ seed: record.seed });
     for (const step of record.steps) {
@@ -51,7 +50,7 @@ for (const file of process.argv.slice(2)) {
   console.log(
     `${file}: ${evaluation.records.length} episodes, ${decisions} decisions, ` +
       `agree with optimal ${pct(agree, decisions)}%, hit ${pct(hits, decisions)}%, ` +
-      `win ${pct(evaluation.successRate * evaluation.episodes, evaluation.episodes)}% ` +
+      `win ${(100 * evaluation.successRate).toFixed(1)}% ` +
       `(optimal policy on the same deals: ${pct(optimal, evaluation.records.length)}%)`,
   );
 }

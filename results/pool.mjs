@@ -6,6 +6,8 @@
  *   node results/pool.mjs results/runs/nl-ppo-l0.5-e20/eval-final.json results/runs/nl-ppo-l0.5-e20-s2/eval-1000/eval.json …
  */
 import { readFileSync } from 'node:fs';
+// The interval the CLI reports per run (run `pnpm build` first).
+import { wilsonInterval } from '../packages/trainer/dist/index.js';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -20,13 +22,9 @@ for (const file of files) {
   successes += Math.round(e.successRate * e.episodes);
   console.log(`${file}: ${(100 * e.successRate).toFixed(1)}% of ${e.episodes}`);
 }
-// Wilson score interval, z = 1.96 (the same interval the CLI reports per run).
-const z = 1.96;
 const p = successes / episodes;
-const denominator = 1 + (z * z) / episodes;
-const centre = (p + (z * z) / (2 * episodes)) / denominator;
-const half = (z * Math.sqrt((p * (1 - p)) / episodes + (z * z) / (4 * episodes * episodes))) / denominator;
+const { low, high } = wilsonInterval(successes, episodes);
 const pct = (x) => (100 * x).toFixed(1);
 console.log(
-  `pooled: ${pct(p)}% [${pct(centre - half)}–${pct(centre + half)}] over ${episodes} episodes (${successes} successes)`,
+  `pooled: ${pct(p)}% [${pct(low)}–${pct(high)}] over ${episodes} episodes (${successes} successes)`,
 );
