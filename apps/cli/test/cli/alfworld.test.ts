@@ -31,3 +31,16 @@ describe('rl4vlm train on alfworld/Household-v0 (built-in @rl4vlm/alfworld plugi
     expect(Number.isFinite(ppo[0]!.policyLoss as number)).toBe(true);
   }, 300_000);
 });
+
+describe('rl4vlm eval on alfworld/Bridge-v0 (Python ALFWorld through the sidecar)', () => {
+  it('without the Python alfworld module exits non-zero with the install hint without the Python alfworld module exits non-zero with the install hint', async () => {
+    const started = Date.now();
+    const run = await runCli(['eval', '--env', 'alfworld/Bridge-v0', '--policy', 'random', '-n', '1'], {
+      cwd: mkdtempSync(path.join(tmpdir(), 'rl4vlm-bridge-')),
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/Python module 'alfworld' is not installed/);
+    expect(run.stderr).toContain('pip install "alfworld[full]==0.3.2"');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+});

@@ -216,13 +216,19 @@ export class SidecarProcess {
 
   /** Kills the process at once (SIGKILL) and waits for it to exit. */
   async kill(): Promise<void> {
-    if (this.child && !this.exited) this.child.kill('SIGKILL');
+    if (this.child && !this.exited) {
+      // The child is unref'd; while we wait for its exit it must hold Node open, or a caller that
+      // awaits this (a failed start reporting its error) sees the process end with nothing said.
+      this.child.ref();
+      this.child.kill('SIGKILL');
+    }
     await this.exitPromise;
   }
 
   /** Asks the process to close, waits up to `timeoutMs`, then kills it. Safe to call twice. */
   async close(timeoutMs: number): Promise<void> {
     if (!this.child || this.exited) return;
+    this.child.ref(); // held open until it exits, as in kill()
     try {
       await this.request('close', {}, timeoutMs);
     } catch {
