@@ -10,6 +10,18 @@ import { registerGymCards } from './manifest.js';
 import { createOracle } from './oracle/oracles.js';
 import { isSolvable } from './solver.js';
 
+const HELP = `Usage: gym-cards-oracle [--episodes N] [--env ID]
+
+Plays every gym-cards env with its oracle over seeded episodes (seeds 0..N-1) and prints the
+success rate, mean return and steps per episode of each.
+
+Options:
+  --episodes N   episodes per env (default 10000)
+  --env ID       only the env whose id ends with ID (e.g. Blackjack-v0)
+  -h, --help     print this help`;
+
+const KNOWN = new Set(['--episodes', '--env']);
+
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
@@ -74,6 +86,15 @@ async function evaluate(env: Env, id: string, episodes: number): Promise<Tally> 
 const pct = (x: number, n: number) => `${((100 * x) / n).toFixed(2)}%`;
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!KNOWN.has(argv[i]!)) throw new RangeError(`unknown option '${argv[i]}'\n\n${HELP}`);
+    if (argv[i + 1] === undefined) throw new RangeError(`${argv[i]} needs a value\n\n${HELP}`);
+  }
   const episodes = Number(arg('episodes', '10000'));
   if (!Number.isInteger(episodes) || episodes <= 0)
     throw new RangeError(`--episodes must be a positive integer, got ${arg('episodes', '')}`);

@@ -29,16 +29,19 @@ export function findOracle(
   return undefined;
 }
 
-/** Like {@link findOracle}, but an error saying which conventions were looked for when there is none. */
+/**
+ * Like {@link findOracle}, but an error saying which conventions were looked for when there is
+ * none; `hint` (what the caller needs the oracle for and how to do without) ends the message.
+ */
 export function requireOracle(
   registry: PluginRegistry,
   envId: string,
-  options?: { text?: TextOptions; kwargs?: Record<string, unknown> },
+  options?: { text?: TextOptions; kwargs?: Record<string, unknown>; hint?: string },
 ): OracleFn {
   const oracle = findOracle(registry, envId, options);
   if (!oracle) {
     throw new Error(
-      `Env '${envId}' (from ${registry.envPlugin(envId) ?? 'unknown plugin'}) has no oracle: add \`oracle: (textOptions, kwargs) => (prompt, info) => reply\` to its env spec, or export \`createOracle(envId, kwargs)\` from the plugin`,
+      `Env '${envId}' (from ${registry.envPlugin(envId) ?? 'unknown plugin'}) has no oracle: add \`oracle: (textOptions, kwargs) => (prompt, info) => reply\` to its env spec, or export \`createOracle(envId, kwargs)\` from the plugin${options?.hint ? `. ${options.hint}` : ''}`,
     );
   }
   return oracle;

@@ -66,6 +66,10 @@ function trainerConfig(config: AppConfig, runDir: string, withSft: boolean) {
   };
 }
 
+/** What to do when an env has no oracle but the stages ask for SFT. */
+const SFT_NEEDS_ORACLE =
+  'The SFT stage writes its training data with the oracle; train without it: --stages ppo (or stages: [ppo] in the config)';
+
 /** SFT alone: oracle data → supervised training → evaluation → the policy saved under `checkpoints/sft`. */
 async function runSftOnly(
   config: AppConfig,
@@ -73,7 +77,11 @@ async function runSftOnly(
   runDir: string,
   reporter?: ProgressReporter,
 ) {
-  const oracle = requireOracle(registry, config.env.id, { text: config.env.text, kwargs: config.env.kwargs });
+  const oracle = requireOracle(registry, config.env.id, {
+    text: config.env.text,
+    kwargs: config.env.kwargs,
+    hint: SFT_NEEDS_ORACLE,
+  });
   const policy = await registry.policies.create(config.policy.id, {
     seed: config.seed,
     ...config.policy.options,
@@ -200,7 +208,11 @@ export async function runTraining({
     checkpoint = saved;
   } else {
     const oracle = wantsSft
-      ? requireOracle(registry, config.env.id, { text: config.env.text, kwargs: config.env.kwargs })
+      ? requireOracle(registry, config.env.id, {
+          text: config.env.text,
+          kwargs: config.env.kwargs,
+          hint: SFT_NEEDS_ORACLE,
+        })
       : undefined;
     const result = await train(trainerConfig(config, runDir, wantsSft), {
       policies: registry.policies,

@@ -22,6 +22,27 @@ describe('errors a user can act on', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
   });
 
+  it('an SFT stage on an env without an oracle suggests --stages ppo, which then trains', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'runs-'));
+    const plugin = path.join(fixtures, 'no-oracle');
+    const args = ['train', '--preset', 'smoke', '--env', 'fixture/NoOracle-v0', '--plugin', plugin];
+    const sft = await runCli([...args, '--runs-dir', runsDir, '--no-report']);
+    expect(sft.code).toBe(1);
+    expect(sft.stderr).toMatch(/has no oracle: .*train without it: --stages ppo/);
+    const ppo = await runCli([
+      ...args,
+      '--stages',
+      'ppo',
+      '--runs-dir',
+      runsDir,
+      '--name',
+      'ppo',
+      '--no-report',
+    ]);
+    expect(ppo.code, ppo.stderr).toBe(0);
+    expect(ppo.stdout).toMatch(/after PPO\s+4\s+/);
+  }, 120_000);
+
   it('a config with a misspelled key names the key and the closest allowed one', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
     const file = path.join(dir, 'run.yaml');
