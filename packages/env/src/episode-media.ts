@@ -1,5 +1,6 @@
 import * as gifencModule from 'gifenc';
-import { createImage, encodePng, type Image } from './image.js';
+import { createImage, type Image } from './image.js';
+import { encodePng } from './png.js';
 
 /** Lays frames side by side (wrapping after `columns`) into one image, with a gap between them. */
 export function frameStrip(frames: readonly Image[], { columns = frames.length, gap = 4 } = {}): Image {

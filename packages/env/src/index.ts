@@ -17,15 +17,8 @@ export {
   type StepResult,
 } from './env.js';
 export { episodeToGif, episodeToPngStrip, frameStrip } from './episode-media.js';
-export {
-  createImage,
-  decodePng,
-  encodePng,
-  type Image,
-  imageFromRgba,
-  imagesEqual,
-  isImage,
-} from './image.js';
+export { createImage, type Image, imageFromRgba, imagesEqual, isImage } from './image.js';
+export { decodePng, encodePng } from './png.js';
 export {
   ENV_SPECIFICATION_VERSION,
   type EnvPluginManifest,

@@ -7,15 +7,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
 import { installWasmSliceFix } from './wasm-slice-fix.js';
 
-/** The backends this package can run on, in the order they are tried. */
-export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_ORDER)[number];
+import { type BackendCandidate, type BackendName, chooseBackend, type InitBackendOptions } from './backend-choice.js';
 
-/** One way to get a backend: `load` returns false (or throws) when it is not available here. */
-export interface BackendCandidate {
-  name: BackendName;
-  load: () => Promise<boolean>;
-}
+export type { BackendCandidate, BackendName, InitBackendOptions } from './backend-choice.js';
+
+/** The backends this package can run on in Node, in the order they are tried (`backend.browser.ts` has the browser's). */
+export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 const requireHere = createRequire(import.meta.url);
 
@@ -43,10 +40,10 @@ async function loadNative(moduleName: string, needGpu: boolean): Promise<boolean
   return tf.setBackend('tensorflow');
 }
 
-async function loadWasm(): Promise<boolean> {
+async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<boolean> {
   const wasmEntry = requireHere.resolve('@tensorflow/tfjs-backend-wasm');
   // Node cannot fetch the .wasm binaries by URL: point the loader at the package's dist folder.
-  setWasmPaths(`${path.dirname(wasmEntry)}${path.sep}`);
+  setWasmPaths(wasmPaths ?? `${path.dirname(wasmEntry)}${path.sep}`);
   const ok = await tf.setBackend('wasm');
   if (ok) {
     installWasmMatMulFix();
@@ -56,26 +53,18 @@ async function loadWasm(): Promise<boolean> {
 }
 
 /** The real candidates, in {@link BACKEND_ORDER}. */
-export function defaultBackendCandidates(): BackendCandidate[] {
+export function defaultBackendCandidates({
+  wasmPaths,
+}: Pick<InitBackendOptions, 'wasmPaths'> = {}): BackendCandidate[] {
   return [
     { name: 'tensorflow-gpu', load: () => loadNative('@tensorflow/tfjs-node-gpu', true) },
     { name: 'tensorflow', load: () => loadNative('@tensorflow/tfjs-node', false) },
-    { name: 'wasm', load: loadWasm },
+    { name: 'wasm', load: () => loadWasm(wasmPaths) },
     { name: 'cpu', load: () => tf.setBackend('cpu') },
   ];
 }
 
 let chosen: Promise<BackendName> | undefined;
-
-/** Options of {@link initBackend}. */
-export interface InitBackendOptions {
-  /** Force one backend; default `process.env.RL4VLM_TF_BACKEND`. */
-  force?: string;
-  /** Where to log the choice; default `console.info`. Logged once per process. */
-  log?: (message: string) => void;
-  /** The candidates to try (tests replace them). */
-  candidates?: BackendCandidate[];
-}
 
 /**
  * Picks and activates the tensor backend once per process: `tensorflow-gpu`
@@ -89,37 +78,18 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
 }
 
 /** Like {@link initBackend} but runs the selection every time (no caching). */
-export async function selectBackend({
+export function selectBackend({
   force = process.env.RL4VLM_TF_BACKEND,
   log = (m) => console.info(m),
-  candidates = defaultBackendCandidates(),
+  candidates,
+  wasmPaths,
 }: InitBackendOptions = {}): Promise<BackendName> {
-  const tried: string[] = [];
-  if (force) {
-    const candidate = candidates.find((c) => c.name === force);
-    if (!candidate) {
-      throw new Error(
-        `RL4VLM_TF_BACKEND='${force}' is not a backend; use one of: ${BACKEND_ORDER.join(', ')}`,
-      );
-    }
-    const ok = await candidate.load().catch((e) => {
-      throw new Error(`RL4VLM_TF_BACKEND='${force}' could not be loaded: ${(e as Error).message}`);
-    });
-    if (!ok) throw new Error(`RL4VLM_TF_BACKEND='${force}' is not available on this machine`);
-    log(`[rl4vlm/policy-tfjs] tensor backend: ${force} (forced by RL4VLM_TF_BACKEND)`);
-    return candidate.name;
-  }
-  for (const candidate of candidates) {
-    const ok = await candidate.load().catch(() => false);
-    if (ok) {
-      log(
-        `[rl4vlm/policy-tfjs] tensor backend: ${candidate.name}${tried.length ? ` (not available: ${tried.join(', ')})` : ''}`,
-      );
-      return candidate.name;
-    }
-    tried.push(candidate.name);
-  }
-  throw new Error(`No tensor backend could be loaded (tried ${tried.join(', ')})`);
+  return chooseBackend({
+    force,
+    log,
+    candidates: candidates ?? defaultBackendCandidates({ wasmPaths }),
+    forcedBy: 'RL4VLM_TF_BACKEND',
+  });
 }
 
 /** Activates `name` (`wasm` or `cpu`) directly, e.g. to run a check on both; installs the wasm fixes. */

@@ -8,10 +8,12 @@ export {
   type BackendCandidate,
   type BackendName,
   defaultBackendCandidates,
+  type InitBackendOptions,
   initBackend,
   selectBackend,
   useBackend,
 } from './backend.js';
+export { CHECKPOINT_FILE_NAMES, type CheckpointFiles } from './checkpoint-format.js';
 export {
   countParameters,
   imageTokens,

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { POLICY_SPECIFICATION_VERSION, type PolicyPluginManifest } from '@rl4vlm/policy';
 import { type LoraConfig, type ModelConfig, PRESETS, type PresetName } from './config.js';
+import { pathExists } from './checkpoint-files.js';
 import { TfjsPolicy } from './tfjs-policy.js';
 
 /**
@@ -25,7 +25,7 @@ const manifest: PolicyPluginManifest = {
             corpus: options.corpus as string[] | undefined,
           });
         }
-        if (existsSync(name)) return TfjsPolicy.fromDirectory(name);
+        if (pathExists(name)) return TfjsPolicy.fromDirectory(name);
         throw new Error(
           `tfjs:${name} is neither a preset (${Object.keys(PRESETS).join(', ')}) nor an existing checkpoint directory`,
         );

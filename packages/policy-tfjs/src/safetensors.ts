@@ -25,7 +25,7 @@ export function encodeSafetensors(
     offset += 4 * size;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   const view = new DataView(out.buffer);
@@ -49,10 +49,12 @@ export function decodeSafetensors(bytes: Uint8Array): {
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length)
     throw new Error(`safetensors: header length ${headerLength} exceeds the file`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
-    string,
-    unknown
-  >;
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw new Error('safetensors: the header is not JSON (is this a safetensors file?)');
+  }
   const base = 8 + headerLength;
   const tensors = new Map<string, NamedTensor>();
   for (const [name, entry] of Object.entries(header)) {
@@ -64,6 +66,10 @@ export function decodeSafetensors(bytes: Uint8Array): {
     };
     if (dtype !== 'F32') throw new Error(`safetensors: ${name} has dtype ${dtype}; only F32 is supported`);
     const [begin, end] = data_offsets;
+    if (base + end > bytes.length)
+      throw new Error(
+        `safetensors: ${name} ends at byte ${base + end} but the file has ${bytes.length} bytes (truncated?)`,
+      );
     const data = new Float32Array((end - begin) / 4);
     for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(base + begin + 4 * i, true);
     tensors.set(name, { name, shape, data });

@@ -1,5 +1,3 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { type Image, isImage, Rng } from '@rl4vlm/env';
 import type {
   GenerateOptions,
@@ -12,6 +10,8 @@ import type {
 } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
+import { readCheckpointFiles, writeCheckpointFiles } from './checkpoint-files.js';
+import type { CheckpointFiles } from './checkpoint-format.js';
 import {
   imageTokens,
   type LoraConfig,
@@ -112,15 +112,32 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     });
   }
 
-  /** Loads a checkpoint written by {@link TfjsPolicy.save}. */
+  /** Loads a checkpoint folder written by {@link TfjsPolicy.save} (Node). */
   static async fromDirectory(dir: string, { id }: { id?: string } = {}): Promise<TfjsPolicy> {
     await initBackend();
-    const { config } = await readCheckpointConfig(dir);
-    const tokenizer = BpeTokenizer.fromJSON(
-      JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')),
-    );
-    const policy = new TfjsPolicy(config, tokenizer, { id: id ?? `tfjs:${dir}` });
-    await policy.load(dir);
+    const files = await readCheckpointFiles(dir);
+    return TfjsPolicy.fromFiles(files, { id: id ?? `tfjs:${dir}`, source: dir });
+  }
+
+  /**
+   * Loads a checkpoint from the contents of its three files (what a page gets when files are
+   * dropped on it); works in Node and in the browser. Every problem is an error naming the file:
+   * not a checkpoint, a weight of another shape, a truncated `model.safetensors`.
+   * @param source how errors name where the files came from (a folder, "the dropped files")
+   */
+  static async fromFiles(
+    files: CheckpointFiles,
+    { id = 'tfjs', source = 'checkpoint' }: { id?: string; source?: string } = {},
+  ): Promise<TfjsPolicy> {
+    await initBackend();
+    const config = parseCheckpointConfig(files.config, source);
+    const policy = new TfjsPolicy(config, parseTokenizer(files.tokenizer, source), { id });
+    try {
+      policy.loadFiles(files, source);
+    } catch (error) {
+      policy.dispose();
+      throw error;
+    }
     return policy;
   }
 
@@ -420,26 +437,33 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     });
   }
 
+  /** Writes `config.json`, `model.safetensors` and `tokenizer.json` into `dir` (Node). */
   async save(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+    await writeCheckpointFiles(dir, this.checkpointFiles());
+  }
+
+  /** The checkpoint's three files as text and bytes (what {@link save} writes). */
+  checkpointFiles(): CheckpointFiles {
     const tensors = weightSpecs(this.config).map((spec) => ({
       name: spec.name,
       shape: spec.shape,
       data: this.network.w(spec.name).dataSync() as Float32Array,
     }));
-    await writeFile(
-      path.join(dir, 'model.safetensors'),
-      encodeSafetensors(tensors, { format: 'pt', producer: '@rl4vlm/policy-tfjs' }),
-    );
-    await writeFile(
-      path.join(dir, 'config.json'),
-      `${JSON.stringify({ format: CHECKPOINT_FORMAT, model: this.config }, null, 2)}\n`,
-    );
-    await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(this.tok.toJSON()));
+    return {
+      model: encodeSafetensors(tensors, { format: 'pt', producer: '@rl4vlm/policy-tfjs' }),
+      config: `${JSON.stringify({ format: CHECKPOINT_FORMAT, model: this.config }, null, 2)}\n`,
+      tokenizer: JSON.stringify(this.tok.toJSON()),
+    };
   }
 
+  /** Loads the weights and tokenizer of a checkpoint folder of the same architecture (Node). */
   async load(dir: string): Promise<void> {
-    const { config } = await readCheckpointConfig(dir);
+    this.loadFiles(await readCheckpointFiles(dir), dir);
+  }
+
+  /** Loads the weights and tokenizer of a checkpoint of the same architecture from its files. */
+  loadFiles(files: CheckpointFiles, source = 'checkpoint'): void {
+    const config = parseCheckpointConfig(files.config, source);
     // The architecture only: the init seed and the vision learning rate do not shape the weights.
     const shape = (c: ModelConfig) =>
       JSON.stringify(
@@ -453,17 +477,31 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     const theirs = shape(config);
     if (mine !== theirs)
       throw new Error(
-        `Checkpoint ${dir} has another architecture:\n  checkpoint: ${theirs}\n  this model: ${mine}`,
+        `Checkpoint ${source} has another architecture:\n  checkpoint: ${theirs}\n  this model: ${mine}`,
       );
-    const { tensors } = decodeSafetensors(await readFile(path.join(dir, 'model.safetensors')));
-    for (const spec of weightSpecs(this.config)) {
+    let tensors: ReturnType<typeof decodeSafetensors>['tensors'];
+    try {
+      ({ tensors } = decodeSafetensors(files.model));
+    } catch (error) {
+      throw new Error(`${source}: model.safetensors cannot be read: ${(error as Error).message}`);
+    }
+    const specs = weightSpecs(this.config);
+    for (const spec of specs) {
       const t = tensors.get(spec.name);
-      if (!t) throw new Error(`Checkpoint ${dir} lacks weight ${spec.name}`);
+      if (!t)
+        throw new Error(
+          `${source}: model.safetensors lacks weight ${spec.name} (it has ${tensors.size} tensors; config.json describes ${specs.length}): the weights belong to another architecture`,
+        );
       if (t.shape.join(',') !== spec.shape.join(','))
-        throw new Error(`Checkpoint weight ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+        throw new Error(
+          `${source}: model.safetensors weight ${spec.name} has shape [${t.shape}], but config.json needs [${spec.shape}]: the weights belong to another architecture`,
+        );
+    }
+    for (const spec of specs) {
+      const t = tensors.get(spec.name)!;
       tf.tidy(() => this.network.w(spec.name).assign(tf.tensor(t.data, t.shape)));
     }
-    this.tok = BpeTokenizer.fromJSON(JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')));
+    this.tok = parseTokenizer(files.tokenizer, source);
   }
 
   dispose(): void {
@@ -480,17 +518,37 @@ function firstStop(text: string, stops: readonly string[]): number | undefined {
   return best;
 }
 
-async function readCheckpointConfig(dir: string): Promise<{ config: ModelConfig }> {
-  let raw: string;
+/** The model config of a checkpoint's `config.json`; an error says what the file is instead. */
+function parseCheckpointConfig(text: string, source: string): ModelConfig {
+  let json: { format?: string; model?: ModelConfig; architectures?: unknown; model_type?: unknown };
   try {
-    raw = await readFile(path.join(dir, 'config.json'), 'utf8');
-  } catch {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source}: config.json is not JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || json.format !== CHECKPOINT_FORMAT || !json.model) {
+    const other = Array.isArray(json?.architectures)
+      ? ` (it describes ${json.architectures.join(', ')})`
+      : typeof json?.model_type === 'string'
+        ? ` (it describes a ${json.model_type} model)`
+        : typeof json?.format === 'string'
+          ? ` (its format is '${json.format}')`
+          : '';
     throw new Error(
-      `No checkpoint at ${dir}: config.json is missing (expected config.json, model.safetensors, tokenizer.json)`,
+      `${source}: config.json is not a ${CHECKPOINT_FORMAT} checkpoint${other}; rl4vlm train writes config.json, model.safetensors and tokenizer.json into each checkpoint's policy/ folder`,
     );
   }
-  const json = JSON.parse(raw) as { format?: string; model?: ModelConfig };
-  if (json.format !== CHECKPOINT_FORMAT || !json.model)
-    throw new Error(`${dir}/config.json is not a ${CHECKPOINT_FORMAT} checkpoint`);
-  return { config: validateConfig(json.model) };
+  try {
+    return validateConfig(json.model);
+  } catch (error) {
+    throw new Error(`${source}: config.json: ${(error as Error).message}`);
+  }
+}
+
+function parseTokenizer(text: string, source: string): BpeTokenizer {
+  try {
+    return BpeTokenizer.fromJSON(JSON.parse(text));
+  } catch (error) {
+    throw new Error(`${source}: tokenizer.json is not an rl4vlm tokenizer (${(error as Error).message})`);
+  }
 }

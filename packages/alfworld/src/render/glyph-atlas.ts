@@ -1,5 +1,5 @@
-import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { drawPixelText, textWidth } from './pixel-font.js';
+import { type Canvas, type Context2D, context2D, createCanvas } from './platform.js';
 
 const MAX_CACHED_LABELS = 4096;
 
@@ -17,14 +17,14 @@ export class GlyphAtlas {
     if (!canvas) {
       if (this.labels.size >= MAX_CACHED_LABELS) this.labels.clear();
       canvas = createCanvas(Math.max(1, textWidth(text)), 7);
-      drawPixelText(canvas.getContext('2d'), text, 0, 0, color);
+      drawPixelText(context2D(canvas), text, 0, 0, color);
       this.labels.set(key, canvas);
     }
     return canvas;
   }
 
   /** Draws upper-cased `text` at (x, y) in `color`, `scale` canvas units per font pixel. */
-  draw(ctx: SKRSContext2D, text: string, x: number, y: number, color: string, scale = 1): void {
+  draw(ctx: Context2D, text: string, x: number, y: number, color: string, scale = 1): void {
     if (!text.trim()) return;
     const label = this.label(text.toUpperCase(), color);
     const smoothing = ctx.imageSmoothingEnabled;

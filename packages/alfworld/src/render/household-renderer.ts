@@ -1,4 +1,3 @@
-import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { type Image, imageFromRgba } from '@rl4vlm/env';
 import { LAMP_TYPES } from '../household/catalog.js';
 import type { Household } from '../household/household.js';
@@ -6,6 +5,7 @@ import type { HouseObject, Receptacle } from '../household/world.js';
 import { GlyphAtlas } from './glyph-atlas.js';
 import { FLOOR, ROUND_TYPES, typeColor } from './palette.js';
 import { fitText } from './pixel-font.js';
+import { type Canvas, type Context2D, canvasToPng, context2D, createCanvas } from './platform.js';
 
 /** Everything is laid out on a 300×300 design grid and scaled to the requested size. */
 const DESIGN = 300;
@@ -16,13 +16,13 @@ const PAPER = '#fbfaf6';
  * Draws what the agent sees in a household game: where it is (`LOC 7 - FRIDGE 1` or the middle
  * of the room with every receptacle), the receptacles at its location (doors open or closed)
  * with the objects visible in or on them, and what it holds, with hot / cool / clean / lit
- * marks. Uses only the standard Canvas 2D API (through `@napi-rs/canvas`) and a built-in pixel
+ * marks. Uses only the standard Canvas 2D API (`@napi-rs/canvas` in Node, OffscreenCanvas in a browser) and a built-in pixel
  * font, so the same state gives the same pixels on every machine.
  */
 export class HouseholdRenderer {
   readonly size: number;
   private readonly canvas: Canvas;
-  private readonly ctx: SKRSContext2D;
+  private readonly ctx: Context2D;
   private readonly glyphs = new GlyphAtlas();
 
   constructor(size = DESIGN) {
@@ -31,7 +31,7 @@ export class HouseholdRenderer {
     }
     this.size = size;
     this.canvas = createCanvas(size, size);
-    this.ctx = this.canvas.getContext('2d');
+    this.ctx = context2D(this.canvas);
   }
 
   /** The current frame as an RGB image. */
@@ -52,7 +52,7 @@ export class HouseholdRenderer {
   /** The frame as a PNG file (for people: docs, reports). */
   renderPng(house: Household): Buffer {
     this.render(house);
-    return this.canvas.toBuffer('image/png');
+    return canvasToPng(this.canvas);
   }
 
   private drawHeader(house: Household): void {

@@ -1,6 +1,6 @@
-import { createCanvas } from '@napi-rs/canvas';
 import { type Image, imageFromRgba } from '@rl4vlm/env';
 import { drawPixelText } from './pixel-font.js';
+import { context2D, createCanvas } from './platform.js';
 
 /**
  * A frame that shows text (word-wrapped, pixel font): what the bridge's `render()` returns when
@@ -8,7 +8,7 @@ import { drawPixelText } from './pixel-font.js';
  */
 export function renderTextFrame(text: string, size = 300): Image {
   const canvas = createCanvas(size, size);
-  const ctx = canvas.getContext('2d');
+  const ctx = context2D(canvas);
   ctx.fillStyle = '#1d1f24';
   ctx.fillRect(0, 0, size, size);
   const perLine = Math.max(1, Math.floor((size - 8) / 6));

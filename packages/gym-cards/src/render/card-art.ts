@@ -1,4 +1,4 @@
-import type { SKRSContext2D } from '@napi-rs/canvas';
+import type { Context2D } from './platform.js';
 import type { Image } from '@rl4vlm/env';
 import { type Card, isRed, rankLabel, type Suit } from '../cards.js';
 import { rasterize } from './raster.js';
@@ -11,7 +11,7 @@ const BLACK = '#161616';
 const BACK_BLUE = '#22489a';
 
 /** Adds a suit symbol of height `s` centred at (cx, cy) to the current path. */
-function suitPath(ctx: SKRSContext2D, suit: Suit, cx: number, cy: number, s: number): void {
+function suitPath(ctx: Context2D, suit: Suit, cx: number, cy: number, s: number): void {
   const heart = (top: number, dir: 1 | -1) => {
     // A heart with its point toward `dir` (1: down).
     const y = (f: number) => top + dir * f * s;
@@ -52,14 +52,14 @@ function suitPath(ctx: SKRSContext2D, suit: Suit, cx: number, cy: number, s: num
   }
 }
 
-function fillSuit(ctx: SKRSContext2D, suit: Suit, cx: number, cy: number, s: number): void {
+function fillSuit(ctx: Context2D, suit: Suit, cx: number, cy: number, s: number): void {
   ctx.beginPath();
   suitPath(ctx, suit, cx, cy, s);
   ctx.fillStyle = isRed(suit) ? RED : BLACK;
   ctx.fill();
 }
 
-function roundedCard(ctx: SKRSContext2D, w: number, h: number, fill: string): void {
+function roundedCard(ctx: Context2D, w: number, h: number, fill: string): void {
   ctx.fillStyle = FELT;
   ctx.fillRect(0, 0, w, h);
   ctx.beginPath();
@@ -151,7 +151,7 @@ const PIPS: Record<number, readonly (readonly [number, number])[]> = {
  * Draws a card face of `w × h` px: rank and suit in two opposite corners, pips for A–10, and a
  * framed picture panel with the large letter for J, Q, K. Our own design, no copied art.
  */
-export function drawCardFace(ctx: SKRSContext2D, card: Card, w: number, h: number): void {
+export function drawCardFace(ctx: Context2D, card: Card, w: number, h: number): void {
   roundedCard(ctx, w, h, '#ffffff');
   const color = isRed(card.suit) ? RED : BLACK;
   const label = rankLabel(card.rank);
@@ -199,7 +199,7 @@ export function drawCardFace(ctx: SKRSContext2D, card: Card, w: number, h: numbe
 }
 
 /** Draws the back of a card: a blue panel with a white border and a diagonal lattice. */
-export function drawCardBack(ctx: SKRSContext2D, w: number, h: number): void {
+export function drawCardBack(ctx: Context2D, w: number, h: number): void {
   roundedCard(ctx, w, h, '#ffffff');
   const inset = Math.max(3, w * 0.07);
   ctx.fillStyle = BACK_BLUE;

@@ -1,5 +1,5 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { type Image, imageFromRgba } from '@rl4vlm/env';
+import { type Context2D, createContext2D, uninitializedBytes } from './platform.js';
 
 /** An 8-bit coverage mask: how much of each pixel a shape covers. */
 export interface Mask {
@@ -19,17 +19,15 @@ export function hexToRgb(hex: string): Rgb {
 }
 
 /** Draws with the Canvas 2D API once and returns the pixels as RGB (the canvas is then dropped). */
-export function rasterize(width: number, height: number, draw: (ctx: SKRSContext2D) => void): Image {
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
+export function rasterize(width: number, height: number, draw: (ctx: Context2D) => void): Image {
+  const ctx = createContext2D(width, height);
   draw(ctx);
   return imageFromRgba(width, height, ctx.getImageData(0, 0, width, height).data);
 }
 
 /** Draws in white on a transparent canvas once and keeps the coverage (alpha) of each pixel. */
-export function rasterizeMask(width: number, height: number, draw: (ctx: SKRSContext2D) => void): Mask {
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
+export function rasterizeMask(width: number, height: number, draw: (ctx: Context2D) => void): Mask {
+  const ctx = createContext2D(width, height);
   draw(ctx);
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const alpha = new Uint8Array(width * height);
@@ -39,12 +37,11 @@ export function rasterizeMask(width: number, height: number, draw: (ctx: SKRSCon
 
 /**
  * A new image with the same pixels: a plain `Uint8Array` over memory that is not zeroed first
- * (`Buffer.allocUnsafeSlow`), since every byte is overwritten at once; this halves the cost
- * of the per-step frame copy.
+ * (in Node), since every byte is overwritten at once; this halves the cost of the per-step
+ * frame copy.
  */
 export function copyImage(src: Image): Image {
-  const bytes = Buffer.allocUnsafeSlow(src.data.length);
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const data = uninitializedBytes(src.data.length);
   data.set(src.data);
   return { width: src.width, height: src.height, data };
 }

@@ -1,4 +1,4 @@
-import { Path2D, type SKRSContext2D } from '@napi-rs/canvas';
+import { type Context2D, Path2D } from './platform.js';
 
 /**
  * Our own single-stroke font for the few characters the games show. Drawing text from paths
@@ -109,7 +109,7 @@ export function strokeWidth(size: number, weight: FontWeight): number {
  * Only the standard context API is used (paths, transforms, stroke), so any Canvas 2D works.
  */
 export function drawChar(
-  ctx: SKRSContext2D,
+  ctx: Context2D,
   char: string,
   x: number,
   y: number,
@@ -133,7 +133,7 @@ export function drawChar(
 
 /** Draws a string with its line box's top-left at (x, y). */
 export function drawText(
-  ctx: SKRSContext2D,
+  ctx: Context2D,
   text: string,
   x: number,
   y: number,

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { type BackendCandidate, type BackendName, chooseBackend, type InitBackendOptions } from './backend-choice.js';
+import { installWasmMatMulFix } from './wasm-matmul-fix.js';
+import { installWasmSliceFix } from './wasm-slice-fix.js';
+
+/**
+ * The browser twin of `backend.ts`: WebGPU, then WebGL, then WebAssembly, then plain JavaScript.
+ * No native bindings and no `process.env`; a page forces a backend with `initBackend({ force })`.
+ */
+export type { BackendCandidate, BackendName, InitBackendOptions } from './backend-choice.js';
+
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<boolean> {
+  if (wasmPaths) setWasmPaths(wasmPaths);
+  const ok = await tf.setBackend('wasm');
+  if (ok) {
+    installWasmMatMulFix();
+    installWasmSliceFix();
+  }
+  return ok;
+}
+
+/** WebGPU needs `navigator.gpu` and an adapter; tfjs would otherwise log an error and fail. */
+async function loadWebgpu(): Promise<boolean> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator
+    ?.gpu;
+  if (!gpu || !(await gpu.requestAdapter().catch(() => null))) return false;
+  return tf.setBackend('webgpu');
+}
+
+export function defaultBackendCandidates({
+  wasmPaths,
+}: Pick<InitBackendOptions, 'wasmPaths'> = {}): BackendCandidate[] {
+  return [
+    { name: 'webgpu', load: loadWebgpu },
+    { name: 'webgl', load: () => tf.setBackend('webgl') },
+    { name: 'wasm', load: () => loadWasm(wasmPaths) },
+    { name: 'cpu', load: () => tf.setBackend('cpu') },
+  ];
+}
+
+let chosen: Promise<BackendName> | undefined;
+
+export function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  chosen ??= selectBackend(options);
+  return chosen;
+}
+
+export function selectBackend({
+  force,
+  log = (m) => console.info(m),
+  candidates,
+  wasmPaths,
+}: InitBackendOptions = {}): Promise<BackendName> {
+  return chooseBackend({
+    force,
+    log,
+    candidates: candidates ?? defaultBackendCandidates({ wasmPaths }),
+    forcedBy: 'backend',
+  });
+}
+
+export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  const ok = name === 'wasm' ? await loadWasm() : await tf.setBackend('cpu');
+  if (!ok) throw new Error(`Backend '${name}' could not be activated`);
+}
