@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSftData } from './commands/sft-data.js';
 import { registerTrain } from './commands/train.js';
+import { registerWeb } from './commands/web.js';
 
 /** The app version, printed by `--version`. */
 export const APP_VERSION = '0.1.0';
@@ -29,6 +30,7 @@ Examples:
   $ rl4vlm eval --env gym-cards/Blackjack-v0 --policy oracle -n 500
   $ rl4vlm play --env gym-cards/NumberLine-v0    # play it yourself
   $ rl4vlm serve runs/my-run                     # a trained policy behind the OpenAI-compatible API
+  $ rl4vlm web runs/my-run                       # the playground in a browser, checkpoint preloaded
   $ rl4vlm plugins list`,
     );
   registerDemo(program);
@@ -40,5 +42,6 @@ Examples:
   registerPlugins(program);
   registerReport(program);
   registerServe(program);
+  registerWeb(program);
   return program;
 }

@@ -32,6 +32,7 @@ const COMMANDS = [
   ['plugins', 'list'],
   ['report'],
   ['serve'],
+  ['web'],
 ];
 
 describe('--help', () => {
