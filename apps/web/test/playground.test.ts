@@ -25,6 +25,12 @@ if (!runBrowser) {
 const NUMBER_LINE = 'gym-cards/NumberLine-v0';
 /** The smoke preset's evaluation length, which `rl4vlm web <run>` passes to the page. */
 const MAX_NEW_TOKENS = 24;
+/**
+ * The page's tensor backends to compare with Node (which runs wasm here). Default wasm: with
+ * --disable-gpu, `auto` picks WebGL on SwiftShader, whose first reply compiles shaders for ~20 s;
+ * `RL4VLM_WEB_TEST_BACKENDS=wasm,auto` checks that one too.
+ */
+const BACKENDS = (process.env.RL4VLM_WEB_TEST_BACKENDS ?? 'wasm').split(',');
 
 describe.runIf(runBrowser)('the playground in headless Chromium', () => {
   let context: BrowserContext;
@@ -127,11 +133,31 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     await page.close();
   });
 
+  it('plays the household env with the oracle, with the frames Node draws', async () => {
+    const envId = 'alfworld/Household-v0';
+    const seed = 5;
+    const steps = 4;
+    const registry = createRegistry();
+    const oracle = findOracle(registry, envId)!;
+    const reference = await Session.start(registry, envId, seed);
+    for (let t = 0; t < steps && !reference.done; t++) {
+      await reference.step(oracle(reference.prompt(), reference.info), 'oracle');
+    }
+    const page = await open(`${baseUrl}?env=${encodeURIComponent(envId)}&seed=${seed}&player=oracle`);
+    for (let t = 0; t < reference.steps.length; t++) await clickStep(page, '[data-testid="step"]');
+    expect(await page.evaluate(() => window.playground.replies())).toEqual(reference.steps.map((s) => s.reply));
+    const frames = await page.evaluate(() => window.playground.frames());
+    expect(frames.map((f) => Buffer.from(f.rgbBase64, 'base64').equals(reference.frames[frames.indexOf(f)]!.data))).toEqual(
+      reference.frames.map(() => true),
+    );
+    await page.close();
+  });
+
   it('runs the checkpoint `rl4vlm web <run>` preloads, with the greedy replies Node gives', async () => {
     const policy = await TfjsPolicy.fromDirectory(checkpointDir);
     const registry = createRegistry();
-    for (const seed of [0, 1]) {
-      const page = await open(`${preloadUrl}&seed=${seed}`);
+    for (const [seed, backend] of BACKENDS.flatMap((b) => [0, 1].map((s) => [s, b] as const))) {
+      const page = await open(`${preloadUrl}&seed=${seed}&backend=${backend}`);
       await page.waitForSelector('body[data-checkpoint="loaded"]', { timeout: 60_000 });
       expect(await page.getByTestId('checkpoint-status').textContent()).toMatch(/^Loaded checkpoint\//);
       expect(await page.getByTestId('max-new-tokens').inputValue()).toBe(String(MAX_NEW_TOKENS));
@@ -153,7 +179,8 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
         inNode.push(generation!.text);
         await session.step(generation!.text, 'model');
       }
-      expect(inPage).toEqual(inNode);
+      expect(inPage, `seed ${seed}, page backend ${backend}`).toEqual(inNode);
+      if (backend !== 'auto') expect(await page.getByTestId('engine').textContent()).toContain(backend);
       await page.close();
     }
     policy.dispose();

@@ -190,7 +190,7 @@ export class AlfworldEnv implements Env<AlfworldObservation, string> {
           `The ${this.options.backend} backend sent no frame with envType '${this.options.envType}': ALFWorld's TextWorld env has no pictures; use envType 'thor' or image: false`,
         );
       }
-      image = decodePng(Buffer.from(record.image.b64, 'base64'));
+      image = decodePng(Uint8Array.from(atob(record.image.b64), (c) => c.charCodeAt(0)));
       if (image.width !== this.options.imageSize || image.height !== this.options.imageSize) {
         throw new SidecarError(
           'BAD_REQUEST',
