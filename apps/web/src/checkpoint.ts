@@ -62,7 +62,9 @@ export async function filesOfDrop(items: DataTransferItemList): Promise<File[]> 
     } else if (entry.isDirectory) {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       for (;;) {
-        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+          reader.readEntries(resolve, reject),
+        );
         if (!batch.length) break;
         for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
       }

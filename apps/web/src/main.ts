@@ -52,7 +52,9 @@ let session: Session | undefined;
 let policy: TfjsPolicy | undefined;
 let playing = false;
 let busy = false;
-const backendChoice: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(params.get('backend') ?? '')
+const backendChoice: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(
+  params.get('backend') ?? '',
+)
   ? (params.get('backend') as BackendChoice)
   : 'auto';
 /** What tests and benchmarks read: timings and the replies and frames of the episode. */
@@ -118,7 +120,8 @@ function render(): void {
 }
 
 function actionText(step: StepRecord): string {
-  if (!step.parseOk) return `could not read the reply (${step.parseError ?? 'no action'}); the env played ${step.actionLabel ?? JSON.stringify(step.action) ?? 'nothing'}`;
+  if (!step.parseOk)
+    return `could not read the reply (${step.parseError ?? 'no action'}); the env played ${step.actionLabel ?? JSON.stringify(step.action) ?? 'nothing'}`;
   return step.actionLabel ?? JSON.stringify(step.action);
 }
 
@@ -180,7 +183,9 @@ async function autoStep(): Promise<void> {
   } else if (player() === 'model') {
     if (!policy) {
       pause();
-      showError('No checkpoint loaded: drop a checkpoint folder (config.json, model.safetensors, tokenizer.json) on the page first.');
+      showError(
+        'No checkpoint loaded: drop a checkpoint folder (config.json, model.safetensors, tokenizer.json) on the page first.',
+      );
       return;
     }
     const model = policy;
@@ -197,7 +202,8 @@ function decoding() {
   const temperature = ui.greedy.checked ? 0 : Number(ui.temperature.value);
   const maxNewTokens = Number(ui.maxNewTokens.value);
   if (!(temperature >= 0)) throw new Error('The temperature must be a number ≥ 0');
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new Error('Max new tokens must be a whole number ≥ 1');
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
+    throw new Error('Max new tokens must be a whole number ≥ 1');
   return { temperature, maxNewTokens };
 }
 
@@ -218,7 +224,10 @@ function pause(): void {
   playing = false;
 }
 
-async function useCheckpoint(load: () => Promise<Parameters<typeof loadPolicy>[0]>, source: string): Promise<void> {
+async function useCheckpoint(
+  load: () => Promise<Parameters<typeof loadPolicy>[0]>,
+  source: string,
+): Promise<void> {
   clearError();
   ui.checkpointStatus.textContent = `Loading ${source}…`;
   try {
@@ -231,7 +240,9 @@ async function useCheckpoint(load: () => Promise<Parameters<typeof loadPolicy>[0
     (document.querySelector('input[name="player"][value="model"]') as HTMLInputElement).checked = true;
     document.body.dataset.checkpoint = 'loaded';
   } catch (error) {
-    ui.checkpointStatus.textContent = policy ? `Still using ${policy.id.replace(/^tfjs:/, '')}.` : 'No checkpoint loaded.';
+    ui.checkpointStatus.textContent = policy
+      ? `Still using ${policy.id.replace(/^tfjs:/, '')}.`
+      : 'No checkpoint loaded.';
     document.body.dataset.checkpoint = 'error';
     showError(error);
   }
@@ -261,7 +272,8 @@ function setUp(): void {
   }
   ui.temperature.disabled = ui.greedy.checked;
   const start = params.get('player');
-  if (start) (document.querySelector(`input[name="player"][value="${start}"]`) as HTMLInputElement | null)?.click();
+  if (start)
+    (document.querySelector(`input[name="player"][value="${start}"]`) as HTMLInputElement | null)?.click();
 
   ui.env.addEventListener('change', () => void newEpisode());
   ui.newEpisode.addEventListener('click', () => void newEpisode());
@@ -274,7 +286,8 @@ function setUp(): void {
     params.set('backend', ui.backend.value);
     location.search = params.toString();
   });
-  for (const radio of document.querySelectorAll('input[name="player"]')) radio.addEventListener('change', render);
+  for (const radio of document.querySelectorAll('input[name="player"]'))
+    radio.addEventListener('change', render);
   ui.step.addEventListener('click', () => void autoStep().catch(showError));
   ui.play.addEventListener('click', () => void play());
   ui.pause.addEventListener('click', pause);
@@ -288,7 +301,10 @@ function setUp(): void {
   const fromInput = (input: HTMLInputElement) => () => {
     const files = [...(input.files ?? [])];
     input.value = '';
-    void useCheckpoint(() => readDroppedCheckpoint(files), files.length === 1 ? files[0]!.name : 'the chosen files');
+    void useCheckpoint(
+      () => readDroppedCheckpoint(files),
+      files.length === 1 ? files[0]!.name : 'the chosen files',
+    );
   };
   ui.checkpointFiles.addEventListener('change', fromInput(ui.checkpointFiles));
   ui.checkpointFolder.addEventListener('change', fromInput(ui.checkpointFolder));
@@ -322,7 +338,8 @@ declare global {
 
 function base64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
@@ -339,6 +356,7 @@ window.playground = {
   metrics,
   ready: main().catch(showError),
   replies: () => session?.steps.map((s) => s.reply) ?? [],
-  frames: () => (session?.frames ?? []).map((f) => ({ width: f.width, height: f.height, rgbBase64: base64(f.data) })),
+  frames: () =>
+    (session?.frames ?? []).map((f) => ({ width: f.width, height: f.height, rgbBase64: base64(f.data) })),
   isBusy: () => busy || playing,
 };

@@ -22,7 +22,11 @@ export function startBackend(choice: BackendChoice): Promise<BackendName> {
 }
 
 /** Loads a checkpoint's files into a policy; errors name the file and the problem. */
-export async function loadPolicy(files: CheckpointFiles, source: string, backend: BackendChoice): Promise<TfjsPolicy> {
+export async function loadPolicy(
+  files: CheckpointFiles,
+  source: string,
+  backend: BackendChoice,
+): Promise<TfjsPolicy> {
   await startBackend(backend);
   return TfjsPolicy.fromFiles(files, { id: `tfjs:${source}`, source });
 }

@@ -1,7 +1,7 @@
 import * as alfworld from '@rl4vlm/alfworld';
 import {
-  EnvRegistry,
   type EnvPluginManifest,
+  EnvRegistry,
   type Info,
   type Prompt,
   registerManifest,
@@ -23,7 +23,10 @@ const NEEDS_NODE = new Set(['alfworld/Bridge-v0']);
 /** What the app reads from a plugin module. */
 export interface PluginModule {
   default: EnvPluginManifest;
-  createOracle?: (envId: string, kwargs: Record<string, unknown>) => { reply?: (info: Info, options?: TextOptions) => string };
+  createOracle?: (
+    envId: string,
+    kwargs: Record<string, unknown>,
+  ) => { reply?: (info: Info, options?: TextOptions) => string };
 }
 
 /** A registry holding every bundled plugin's envs. */

@@ -42,7 +42,8 @@ export class Session {
 
   /** Makes the env and resets it with `seed`. */
   static async start(registry: EnvRegistry, envId: string, seed: number): Promise<Session> {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`The seed must be a whole number ≥ 0, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new RangeError(`The seed must be a whole number ≥ 0, got ${seed}`);
     const session = new Session(envId, seed, makeTextEnv(registry, envId));
     const { observation, info } = await session.env.reset({ seed });
     session.observation = observation;

@@ -19,7 +19,9 @@ import {
 
 const runBrowser = hasChromium() || browserRequired;
 if (!runBrowser) {
-  console.warn(`[web] skipping the playground browser tests: no Chromium at ${CHROMIUM} (scripts/setup.sh installs it)`);
+  console.warn(
+    `[web] skipping the playground browser tests: no Chromium at ${CHROMIUM} (scripts/setup.sh installs it)`,
+  );
 }
 
 const NUMBER_LINE = 'gym-cards/NumberLine-v0';
@@ -41,7 +43,9 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(path.join(APP_DIR, 'index.html')), 'build the app first: pnpm --filter web build').toBe(true);
+    expect(existsSync(path.join(APP_DIR, 'index.html')), 'build the app first: pnpm --filter web build').toBe(
+      true,
+    );
     // A checkpoint trained here: the smoke preset's SFT stage on NumberLine (seconds).
     const runsDir = mkdtempSync(path.join(tmpdir(), 'rl4vlm-web-runs-'));
     await runCli([
@@ -145,11 +149,13 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     }
     const page = await open(`${baseUrl}?env=${encodeURIComponent(envId)}&seed=${seed}&player=oracle`);
     for (let t = 0; t < reference.steps.length; t++) await clickStep(page, '[data-testid="step"]');
-    expect(await page.evaluate(() => window.playground.replies())).toEqual(reference.steps.map((s) => s.reply));
-    const frames = await page.evaluate(() => window.playground.frames());
-    expect(frames.map((f) => Buffer.from(f.rgbBase64, 'base64').equals(reference.frames[frames.indexOf(f)]!.data))).toEqual(
-      reference.frames.map(() => true),
+    expect(await page.evaluate(() => window.playground.replies())).toEqual(
+      reference.steps.map((s) => s.reply),
     );
+    const frames = await page.evaluate(() => window.playground.frames());
+    expect(
+      frames.map((f) => Buffer.from(f.rgbBase64, 'base64').equals(reference.frames[frames.indexOf(f)]!.data)),
+    ).toEqual(reference.frames.map(() => true));
     await page.close();
   });
 
@@ -214,7 +220,10 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
       [
         'another architecture (a LLaVA config)',
         [
-          file('config.json', Buffer.from('{"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava"}')),
+          file(
+            'config.json',
+            Buffer.from('{"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava"}'),
+          ),
           file('model.safetensors', real.model),
           file('tokenizer.json', real.tokenizer),
         ],
@@ -239,7 +248,9 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     }
     expect(await page.getByTestId('checkpoint-status').textContent()).toBe('No checkpoint loaded.');
     // The page still works: the frame is there and a click plays a step.
-    expect(await page.getByTestId('frame').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(1);
+    expect(await page.getByTestId('frame').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(
+      1,
+    );
     await clickStep(page, '[data-testid="actions"] button >> nth=0');
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -18,7 +18,6 @@ export {
 } from './env.js';
 export { episodeToGif, episodeToPngStrip, frameStrip } from './episode-media.js';
 export { createImage, type Image, imageFromRgba, imagesEqual, isImage } from './image.js';
-export { decodePng, encodePng } from './png.js';
 export {
   ENV_SPECIFICATION_VERSION,
   type EnvPluginManifest,
@@ -26,6 +25,7 @@ export {
   registerManifest,
   validateEnvManifest,
 } from './manifest.js';
+export { decodePng, encodePng } from './png.js';
 export {
   ENV_ID_PATTERN,
   EnvRegistry,

@@ -4,7 +4,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type BackendCandidate, type BackendName, chooseBackend, type InitBackendOptions } from './backend-choice.js';
+import {
+  type BackendCandidate,
+  type BackendName,
+  chooseBackend,
+  type InitBackendOptions,
+} from './backend-choice.js';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
 import { installWasmSliceFix } from './wasm-slice-fix.js';
 
@@ -28,8 +33,7 @@ async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<bo
 
 /** WebGPU needs `navigator.gpu` and an adapter; tfjs would otherwise log an error and fail. */
 async function loadWebgpu(): Promise<boolean> {
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator
-    ?.gpu;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
   if (!gpu || !(await gpu.requestAdapter().catch(() => null))) return false;
   return tf.setBackend('webgpu');
 }

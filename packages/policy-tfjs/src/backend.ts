@@ -4,10 +4,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import {
+  type BackendCandidate,
+  type BackendName,
+  chooseBackend,
+  type InitBackendOptions,
+} from './backend-choice.js';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
 import { installWasmSliceFix } from './wasm-slice-fix.js';
-
-import { type BackendCandidate, type BackendName, chooseBackend, type InitBackendOptions } from './backend-choice.js';
 
 export type { BackendCandidate, BackendName, InitBackendOptions } from './backend-choice.js';
 

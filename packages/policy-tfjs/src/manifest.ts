@@ -1,6 +1,6 @@
 import { POLICY_SPECIFICATION_VERSION, type PolicyPluginManifest } from '@rl4vlm/policy';
-import { type LoraConfig, type ModelConfig, PRESETS, type PresetName } from './config.js';
 import { pathExists } from './checkpoint-files.js';
+import { type LoraConfig, type ModelConfig, PRESETS, type PresetName } from './config.js';
 import { TfjsPolicy } from './tfjs-policy.js';
 
 /**

@@ -63,10 +63,13 @@ export interface WebTarget {
 
 /** Resolves `rl4vlm web <target>`: a run (its newest checkpoint) or a checkpoint folder. */
 export function webTarget(target: string, runsDir: string): WebTarget {
-  const ref = !existsSync(target) && existsSync(path.join(runsDir, target)) ? path.join(runsDir, target) : target;
+  const ref =
+    !existsSync(target) && existsSync(path.join(runsDir, target)) ? path.join(runsDir, target) : target;
   const id = servedPolicyId(ref);
   if (!id.startsWith('tfjs:') || !existsSync(id.slice('tfjs:'.length))) {
-    throw new Error(`'${target}' is neither a run folder nor a checkpoint folder (config.json, model.safetensors, tokenizer.json)`);
+    throw new Error(
+      `'${target}' is neither a run folder nor a checkpoint folder (config.json, model.safetensors, tokenizer.json)`,
+    );
   }
   const checkpointDir = id.slice('tfjs:'.length);
   let envId: string | undefined;
@@ -116,7 +119,8 @@ export function createWebServer(appDir: string, checkpointDir?: string): Server 
 
 /** Opens `url` in the desktop's browser; failing to is not an error (the URL is printed). */
 function openBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const command =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
     const child = spawn(command, [url], { stdio: 'ignore', detached: true });
     child.on('error', () => {});
@@ -127,7 +131,11 @@ function openBrowser(url: string): void {
 }
 
 /** `rl4vlm web [target]`: serves the playground on loopback. Resolves once listening. */
-export async function startWeb(target: string | undefined, flags: WebFlags, print: (s: string) => void = console.log) {
+export async function startWeb(
+  target: string | undefined,
+  flags: WebFlags,
+  print: (s: string) => void = console.log,
+) {
   const appDir = findWebApp(flags.app);
   const run = target ? webTarget(target, flags.runsDir) : undefined;
   const server = createWebServer(appDir, run?.checkpointDir);

@@ -1,7 +1,7 @@
 import type {
   Canvas,
-  canvasToPng as nodeCanvasToPng,
   Context2D,
+  canvasToPng as nodeCanvasToPng,
   createCanvas as nodeCreateCanvas,
 } from './platform.js';
 

@@ -1,4 +1,8 @@
-import { type Canvas as SkiaCanvas, createCanvas as createSkiaCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import {
+  createCanvas as createSkiaCanvas,
+  type SKRSContext2D,
+  type Canvas as SkiaCanvas,
+} from '@napi-rs/canvas';
 
 /**
  * Where canvases come from. In Node: `@napi-rs/canvas` (prebuilt Skia). The browser bundle swaps

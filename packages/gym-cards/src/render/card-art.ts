@@ -1,6 +1,6 @@
-import type { Context2D } from './platform.js';
 import type { Image } from '@rl4vlm/env';
 import { type Card, isRed, rankLabel, type Suit } from '../cards.js';
+import type { Context2D } from './platform.js';
 import { rasterize } from './raster.js';
 import { drawText, textWidth } from './stroke-font.js';
 

@@ -1,4 +1,4 @@
-import { createCanvas as createSkiaCanvas, Path2D as SkiaPath2D, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas as createSkiaCanvas, type SKRSContext2D, Path2D as SkiaPath2D } from '@napi-rs/canvas';
 
 /**
  * Where canvases and byte buffers come from. In Node: `@napi-rs/canvas` (prebuilt Skia) and
