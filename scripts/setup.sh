@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything a fresh machine needs: pnpm (pinned), the workspace's dependencies, and
-# Debian's chromium for the report-page browser test when it is missing and apt-get is available.
+# Debian's chromium (report-page browser test) and redis-server (distributed rollout tests) when missing and apt-get is available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

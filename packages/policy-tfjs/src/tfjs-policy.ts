@@ -215,7 +215,9 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     const b = prompts.length;
     if (b === 0) return [];
     const seed = options.seed ?? this.rng.seed();
-    const rngs = prompts.map((_, i) => new Rng((seed + Math.imul(i, 0x9e3779b1)) | 0));
+    if (options.seeds && options.seeds.length !== b)
+      throw new RangeError(`seeds has ${options.seeds.length} entries for ${b} prompts`);
+    const rngs = prompts.map((_, i) => new Rng(options.seeds?.[i] ?? (seed + Math.imul(i, 0x9e3779b1)) | 0));
     const images: Image[] = [];
     const encoded = prompts.map((p) => this.promptSlots(p, images));
     const rows = encoded.map((e) => e.slots);

@@ -39,6 +39,12 @@ export interface GenerateOptions {
   maxNewTokens?: number;
   /** Seed of the sampling generator; the same seed, prompts and weights give the same replies. */
   seed?: number;
+  /**
+   * One sampling seed per prompt. A policy that honours it makes reply `i` depend only on
+   * `seeds[i]`, prompt `i` and the weights — not on the other rows — so a batch can be split
+   * across processes and give the same replies. Takes precedence over `seed` where supported.
+   */
+  seeds?: readonly number[];
   /** Generation of a prompt stops once its text contains one of these strings (kept in `text`). */
   stop?: string[];
 }

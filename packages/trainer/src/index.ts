@@ -57,6 +57,7 @@ export {
   collectRollout,
   type EpisodeSummary,
   type Rollout,
+  type RolloutCollector,
   type RolloutOptions,
   type RolloutSample,
   RolloutStopped,

@@ -11,7 +11,13 @@ import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
 import { ppoLoss } from './ppo-loss.js';
-import { collectRollout, type RolloutSample, RolloutStopped, type TextEnvLike } from './rollout.js';
+import {
+  collectRollout,
+  type RolloutCollector,
+  type RolloutSample,
+  RolloutStopped,
+  type TextEnvLike,
+} from './rollout.js';
 import { lossAndGrads, scoreNoGrad, type TfTrainablePolicy, valuesOf } from './scoring.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 import { explainedVariance, mean, normalize } from './stats.js';
@@ -41,6 +47,8 @@ export interface RunPpoOptions {
   stopAfterUpdates?: number;
   /** Where warnings go (skipped steps, collapse). Default `console.warn`. */
   log?: (message: string) => void;
+  /** Where rollouts are played. Default {@link collectRollout}, in this process over `envs`. */
+  collect?: RolloutCollector;
 }
 
 /** What {@link runPpo} returns. */
@@ -85,6 +93,7 @@ const STATE_FILE = 'state.json';
 export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
   const config: PpoConfig = resolvePpoConfig({ ...options.config, numEnvs: options.envs.length });
   const { policy, envs } = options;
+  const collect = options.collect ?? collectRollout;
   const seed = options.seed ?? 1;
   const log = options.log ?? ((m: string) => console.warn(m));
   if (config.klCoef > 0 && !options.referencePolicy)
@@ -158,7 +167,7 @@ export async function runPpo(options: RunPpoOptions): Promise<PpoResult> {
       // 1. Rollout.
       let rollout: Awaited<ReturnType<typeof collectRollout>>;
       try {
-        rollout = await collectRollout({
+        rollout = await collect({
           envs,
           policy,
           tokenizer: policy.tokenizer,

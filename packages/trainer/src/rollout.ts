@@ -75,6 +75,11 @@ export interface RolloutOptions {
   seed: number;
   /** Update index (0-based); part of every derived seed. */
   update: number;
+  /**
+   * Global index of `envs[0]` (default 0). Reset and per-row sampling seeds derive from the
+   * global index, so envs `[a, b)` played in another process give the same steps as in one rollout.
+   */
+  envOffset?: number;
   generate: GenerateOptions;
   /** CoT coefficient λ. */
   thoughtCoef: number;
@@ -84,6 +89,14 @@ export interface RolloutOptions {
   /** Checked before every vector step; when it returns true the rollout stops with {@link RolloutStopped}. */
   shouldStop?: () => boolean;
 }
+
+/**
+ * Where an update's rollout comes from: {@link collectRollout} in this process (the default), or
+ * a backend that plays the same envs elsewhere (e.g. `@rl4vlm/rollout-redis`). It must return
+ * what `collectRollout(options)` would — rollouts are a pure function of (weights, seed, update)
+ * — and throw {@link RolloutStopped} when `shouldStop` asks it to.
+ */
+export type RolloutCollector = (options: RolloutOptions) => Promise<Rollout>;
 
 /** Thrown by {@link collectRollout} when `shouldStop` asked it to stop; the partial rollout is dropped. */
 export class RolloutStopped extends Error {
@@ -100,7 +113,8 @@ interface ParseInfoLike {
 /**
  * Plays `numSteps` steps in every env with one batched `generate` call per step:
  * prompt → generate → parse/step → store. Every env is reset at the start with a seed derived
- * from `(seed, update, envIndex)` and auto-reset (unseeded, continuing its own generator) when
+ * from `(seed, update, envIndex)`, every reply is sampled with a seed of `(seed, update, step,
+ * envIndex)`, and envs are auto-reset (unseeded, continuing its own generator) when
  * an episode ends, so a rollout is a pure function of `(weights, seed, update)`. Episodes still
  * running at the end are cut there; GAE bootstraps them with V(s_T).
  */
@@ -110,8 +124,11 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
   if (n === 0) throw new RangeError('collectRollout needs at least one env');
   if (!Number.isInteger(o.numSteps) || o.numSteps < 1)
     throw new RangeError(`numSteps must be a positive integer, got ${o.numSteps}`);
+  const offset = o.envOffset ?? 0;
   const current = await Promise.all(
-    o.envs.map(async (env, i) => env.reset({ seed: deriveSeed(o.seed, SeedStream.envReset, o.update, i) })),
+    o.envs.map(async (env, i) =>
+      env.reset({ seed: deriveSeed(o.seed, SeedStream.envReset, o.update, offset + i) }),
+    ),
   );
   const running = Array.from({ length: n }, () => ({ ret: 0, len: 0, formatErrors: 0 }));
   const steps: RolloutSample[][] = [];
@@ -129,6 +146,7 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
     const generations = await o.policy.generate(withInfo, {
       ...o.generate,
       seed: deriveSeed(o.seed, SeedStream.generation, o.update, t),
+      seeds: prompts.map((_, i) => deriveSeed(o.seed, SeedStream.generation, o.update, t, offset + i)),
     });
     if (generations.length !== n)
       throw new Error(`Policy '${o.policy.id}' returned ${generations.length} generations for ${n} prompts`);
@@ -144,7 +162,7 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
       const done = r.terminated || r.truncated;
       generatedTokens += g.tokenIds.length;
       row.push({
-        envIndex: i,
+        envIndex: offset + i,
         prompt: prompts[i]!,
         info: current[i]!.info,
         promptTokenIds: g.promptTokenIds,
@@ -168,7 +186,7 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
       if (done) {
         const infoSuccess = typeof r.info.success === 'boolean' ? r.info.success : undefined;
         episodes.push({
-          envIndex: i,
+          envIndex: offset + i,
           return: ep.ret,
           length: ep.len,
           success: ep.ret > 0,

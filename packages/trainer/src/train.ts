@@ -14,6 +14,7 @@ import { type EvalSummary, evaluate } from './evaluate.js';
 import { JsonLinesSink, type MetricsSink, type ProgressCallback } from './metrics.js';
 import { buildOracleDataset } from './oracle-dataset.js';
 import { type PpoResult, runPpo } from './ppo.js';
+import type { RolloutCollector } from './rollout.js';
 import type { TfTrainablePolicy } from './scoring.js';
 import { runSft, type SftResult } from './sft.js';
 
@@ -37,6 +38,8 @@ export interface TrainDeps {
   /** Stop after this many PPO updates of this call. */
   stopAfterUpdates?: number;
   log?: (message: string) => void;
+  /** Where PPO's rollouts are played (default: in this process). */
+  collect?: RolloutCollector;
 }
 
 /** What {@link train} returns. */
@@ -171,6 +174,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
     handleSignals: deps.handleSignals,
     stopAfterUpdates: deps.stopAfterUpdates,
     log: deps.log,
+    collect: deps.collect,
   });
   if (!result.ppo.stopped) {
     result.evalFinal = await evaluateStage('final');
