@@ -5,6 +5,7 @@ import { registerPlay } from './commands/play.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerRender } from './commands/render.js';
 import { registerReport } from './commands/report.js';
+import { registerRolloutWorker } from './commands/rollout-worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerSftData } from './commands/sft-data.js';
 import { registerTrain } from './commands/train.js';
@@ -31,7 +32,8 @@ Examples:
   $ rl4vlm play --env gym-cards/NumberLine-v0    # play it yourself
   $ rl4vlm serve runs/my-run                     # a trained policy behind the OpenAI-compatible API
   $ rl4vlm web runs/my-run                       # the playground in a browser, checkpoint preloaded
-  $ rl4vlm plugins list`,
+  $ rl4vlm plugins list
+  $ rl4vlm rollout-worker --redis redis://host:6379 --workers 2   # rollouts for a learner elsewhere`,
     );
   registerDemo(program);
   registerTrain(program);
@@ -43,5 +45,6 @@ Examples:
   registerReport(program);
   registerServe(program);
   registerWeb(program);
+  registerRolloutWorker(program);
   return program;
 }

@@ -51,6 +51,8 @@ export interface RedisRolloutsOptions {
   /** Names this run's jobs and weights; default a random id per learner process. */
   runId?: string;
   log?: (message: string) => void;
+  /** Called with each update's {@link CollectStats} (the CLI appends them to `rollouts.jsonl`). */
+  onStats?: (stats: CollectStats) => void;
 }
 
 /** What one update's distributed rollout cost. */
@@ -245,7 +247,7 @@ export class RedisRollouts {
     await this.removeJobs(u, ranges.length).catch(() => {});
     if (ref.location.kind === 'redis') await this.redis.del(ref.location.key).catch(() => {});
     rollout.seconds = (performance.now() - started) / 1000;
-    this.stats.push({
+    const stats: CollectStats = {
       update: u,
       jobs,
       waitSeconds,
@@ -255,7 +257,9 @@ export class RedisRollouts {
       requeued,
       workers: [...new Set([...results.values()].map((r) => r.worker))].sort(),
       staleness: 0,
-    });
+    };
+    this.stats.push(stats);
+    this.o.onStats?.(stats);
     return rollout;
   };
 

@@ -61,6 +61,7 @@ export {
   type RolloutOptions,
   type RolloutSample,
   RolloutStopped,
+  rowSeed,
   type TextEnvLike,
 } from './rollout.js';
 export { lossAndGrads, scoreNoGrad, type TfTrainablePolicy, valuesOf } from './scoring.js';

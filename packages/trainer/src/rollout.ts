@@ -111,10 +111,19 @@ interface ParseInfoLike {
 }
 
 /**
+ * The sampling seed of env `envIndex` at a step: the step's seed plus the index times the golden
+ * ratio — the per-row derivation `tfjs:*` policies already used inside one batch, so an unsplit
+ * rollout samples exactly as before per-row seeds existed, and a split one samples the same.
+ */
+export function rowSeed(stepSeed: number, envIndex: number): number {
+  return (stepSeed + Math.imul(envIndex, 0x9e3779b1)) | 0;
+}
+
+/**
  * Plays `numSteps` steps in every env with one batched `generate` call per step:
  * prompt → generate → parse/step → store. Every env is reset at the start with a seed derived
- * from `(seed, update, envIndex)`, every reply is sampled with a seed of `(seed, update, step,
- * envIndex)`, and envs are auto-reset (unseeded, continuing its own generator) when
+ * from `(seed, update, envIndex)`, every reply is sampled with its own seed
+ * {@link rowSeed}`((seed, update, step), envIndex)`, and envs are auto-reset (unseeded, continuing its own generator) when
  * an episode ends, so a rollout is a pure function of `(weights, seed, update)`. Episodes still
  * running at the end are cut there; GAE bootstraps them with V(s_T).
  */
@@ -143,10 +152,11 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
     const prompts = current.map((c, i) => o.envs[i]!.prompt(c.observation, c.info));
     // The info travels with the prompt for policies that read it (scripted baselines).
     const withInfo = prompts.map((p, i) => ({ ...p, info: current[i]!.info }));
+    const stepSeed = deriveSeed(o.seed, SeedStream.generation, o.update, t);
     const generations = await o.policy.generate(withInfo, {
       ...o.generate,
-      seed: deriveSeed(o.seed, SeedStream.generation, o.update, t),
-      seeds: prompts.map((_, i) => deriveSeed(o.seed, SeedStream.generation, o.update, t, offset + i)),
+      seed: stepSeed,
+      seeds: prompts.map((_, i) => rowSeed(stepSeed, offset + i)),
     });
     if (generations.length !== n)
       throw new Error(`Policy '${o.policy.id}' returned ${generations.length} generations for ${n} prompts`);

@@ -10,6 +10,19 @@ import { makeNumberLine, oracleReply } from './fixtures/number-line.js';
 const oracle = new OraclePolicy((_p, info) => oracleReply(info));
 
 describe('collectRollout', () => {
+  it('is shardable: envs [2, 4) played alone with envOffset 2 give exactly columns 2-3 of the whole rollout', async () => {
+    const policy = new CharPolicy(1);
+    const opts = { policy, numSteps: 6, seed: 4, update: 2, generate: { maxNewTokens: 6 }, thoughtCoef: 1 };
+    const whole = await collectRollout({ ...opts, envs: Array.from({ length: 4 }, makeNumberLine) });
+    const part = await collectRollout({ ...opts, envs: [makeNumberLine(), makeNumberLine()], envOffset: 2 });
+    const pick = (r: typeof whole, from: number) =>
+      r.steps.map((row) =>
+        row.slice(from).map((s) => [s.envIndex, s.prompt.text, s.responseTokenIds, s.reward]),
+      );
+    expect(pick(part, 0)).toEqual(pick(whole, 2));
+    expect(new Set(whole.steps[0]!.map((s) => s.text)).size).toBeGreaterThan(1);
+  });
+
   it('stores prompt, tokens, split, log-probs, value, reward, done and parse flags; replays from (seed, update)', async () => {
     const policy = new CharPolicy(1);
     const opts = {

@@ -38,6 +38,54 @@ export const appConfigSchema = trainConfigSchema.omit({ runDir: true, sft: true,
     .prefault({}),
   /** SFT data and training settings (used when `stages` has `sft`). */
   sft: trainConfigSchema.shape.sft.unwrap().prefault({}),
+  /**
+   * Where PPO's rollouts are played: `local` (this process) or `redis` (rollout workers started
+   * with `rl4vlm rollout-worker --redis <url>` on any machine; see "Train across machines").
+   */
+  rollout: z
+    .object({
+      backend: z.enum(['local', 'redis'], { message: "must be 'local' or 'redis'" }).default('local'),
+      /** `redis://[user@]host:port[/db]`, `rediss://` for TLS. Put the password in RL4VLM_REDIS_PASSWORD, not here: the config is saved with the run. */
+      url: z.string().min(1).optional(),
+      /** BullMQ queue name; the workers' `--queue` must match. */
+      queue: z.string().min(1).default('rl4vlm-rollouts'),
+      /** Jobs per update: the envs are split into this many ranges (at least the number of workers). */
+      jobsPerUpdate: z.number().int().positive().default(4),
+      /** Tries per job before the run stops with its error. */
+      attempts: z.number().int().positive().default(3),
+      /** How long Redis may be unreachable before the run stops (its last checkpoint intact). */
+      unreachableAfterSeconds: z.number().positive().default(30),
+      /** TLS with these PEM files (implies TLS). */
+      tls: z
+        .object({
+          ca: z.string().optional(),
+          cert: z.string().optional(),
+          key: z.string().optional(),
+          rejectUnauthorized: z.boolean().default(true),
+        })
+        .optional(),
+      /** Where each policy version is published: in Redis, or as files in `dir` (mounted by every worker, or served at `baseUrl`). */
+      weights: z
+        .object({
+          store: z.enum(['redis', 'file', 'url']).default('redis'),
+          dir: z.string().optional(),
+          baseUrl: z.string().optional(),
+        })
+        .prefault({}),
+    })
+    .refine((r) => r.backend !== 'redis' || r.url !== undefined, {
+      message: "is required when rollout.backend is 'redis' (e.g. redis://127.0.0.1:6379)",
+      path: ['url'],
+    })
+    .refine((r) => r.weights.store === 'redis' || r.weights.dir !== undefined, {
+      message: "is required when rollout.weights.store is 'file' or 'url'",
+      path: ['weights', 'dir'],
+    })
+    .refine((r) => r.weights.store !== 'url' || r.weights.baseUrl !== undefined, {
+      message: "is required when rollout.weights.store is 'url'",
+      path: ['weights', 'baseUrl'],
+    })
+    .prefault({}),
   /** Episodes of each evaluation kept with frames for the report's gallery. */
   gallery: z.object({ episodes: z.number().int().nonnegative().default(4) }).prefault({}),
 });

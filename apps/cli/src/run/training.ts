@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isTrainablePolicy, OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
+import { RedisRollouts } from '@rl4vlm/rollout-redis';
 import {
   buildOracleDataset,
   type EvalSummary,
@@ -170,6 +171,33 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
 }
 
 /**
+ * The learner's side of `rollout: {backend: redis}`: workers build the run's env and policy from
+ * these specs; each update's collection costs go to `rollouts.jsonl` in the run folder.
+ */
+function redisRollouts(config: AppConfig, runDir: string, reporter?: ProgressReporter) {
+  const r = config.rollout;
+  if (r.backend !== 'redis') return undefined;
+  const weights =
+    r.weights.store === 'redis'
+      ? ({ kind: 'redis' } as const)
+      : r.weights.store === 'file'
+        ? ({ kind: 'file', dir: path.resolve(r.weights.dir!) } as const)
+        : ({ kind: 'url', dir: path.resolve(r.weights.dir!), baseUrl: r.weights.baseUrl! } as const);
+  return new RedisRollouts({
+    connection: { url: r.url!, tls: r.tls },
+    queue: r.queue,
+    env: config.env,
+    policy: { id: config.policy.id, options: { seed: config.seed, ...config.policy.options } },
+    jobsPerUpdate: r.jobsPerUpdate,
+    attempts: r.attempts,
+    unreachableAfterMs: r.unreachableAfterSeconds * 1000,
+    weights,
+    log: (m) => reporter?.log(m),
+    onStats: (s) => appendFileSync(path.join(runDir, 'rollouts.jsonl'), `${JSON.stringify(s)}\n`),
+  });
+}
+
+/**
  * Runs the configured stages into `runDir` (SFT then PPO, either alone), writes the gallery of
  * evaluation episodes and returns the before/after rows. With `resume`, continues from the newest
  * checkpoint (SFT is not repeated).
@@ -214,6 +242,7 @@ export async function runTraining({
           hint: SFT_NEEDS_ORACLE,
         })
       : undefined;
+    const rollouts = redisRollouts(config, runDir, reporter);
     const result = await train(trainerConfig(config, runDir, wantsSft), {
       policies: registry.policies,
       envs: registry.envs,
@@ -225,7 +254,8 @@ export async function runTraining({
       signal,
       handleSignals: true,
       stopAfterUpdates,
-    });
+      collect: rollouts?.collect,
+    }).finally(() => rollouts?.close());
     if (result.evalAfterSft) {
       rows.push(row('after SFT', result.evalAfterSft));
       evalRecords.push({ stage: 'after-sft', records: result.evalAfterSft.records });
