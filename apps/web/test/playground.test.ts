@@ -28,11 +28,12 @@ const NUMBER_LINE = 'gym-cards/NumberLine-v0';
 /** The smoke preset's evaluation length, which `rl4vlm web <run>` passes to the page. */
 const MAX_NEW_TOKENS = 24;
 /**
- * The page's tensor backends to compare with Node (which runs wasm here). Default wasm: with
- * --disable-gpu, `auto` picks WebGL on SwiftShader, whose first reply compiles shaders for ~20 s;
- * `RL4VLM_WEB_TEST_BACKENDS=wasm,auto` checks that one too.
+ * The page's tensor backends to compare with Node (which runs wasm here). `auto` skips WebGL on
+ * a software rasterizer (headless --disable-gpu gives SwiftShader) and so picks wasm here;
+ * `RL4VLM_WEB_TEST_BACKENDS=auto,webgl` also checks SwiftShader's WebGL (its first reply
+ * compiles shaders for ~25 s).
  */
-const BACKENDS = (process.env.RL4VLM_WEB_TEST_BACKENDS ?? 'wasm').split(',');
+const BACKENDS = (process.env.RL4VLM_WEB_TEST_BACKENDS ?? 'auto').split(',');
 
 describe.runIf(runBrowser)('the playground in headless Chromium', () => {
   let context: BrowserContext;
@@ -159,38 +160,42 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     await page.close();
   });
 
-  it('runs the checkpoint `rl4vlm web <run>` preloads, with the greedy replies Node gives', async () => {
-    const policy = await TfjsPolicy.fromDirectory(checkpointDir);
-    const registry = createRegistry();
-    for (const [seed, backend] of BACKENDS.flatMap((b) => [0, 1].map((s) => [s, b] as const))) {
-      const page = await open(`${preloadUrl}&seed=${seed}&backend=${backend}`);
-      await page.waitForSelector('body[data-checkpoint="loaded"]', { timeout: 60_000 });
-      expect(await page.getByTestId('checkpoint-status').textContent()).toMatch(/^Loaded checkpoint\//);
-      expect(await page.getByTestId('max-new-tokens').inputValue()).toBe(String(MAX_NEW_TOKENS));
-      expect(await page.getByTestId('greedy').isChecked()).toBe(true);
-      for (let t = 0; t < 3 && !(await page.getByTestId('done').textContent())?.includes('over'); t++) {
-        await clickStep(page, '[data-testid="step"]');
-      }
-      const inPage = await page.evaluate(() => window.playground.replies());
-      expect(inPage.length).toBeGreaterThan(0);
+  it(
+    'runs the checkpoint `rl4vlm web <run>` preloads, with the greedy replies Node gives',
+    async () => {
+      const policy = await TfjsPolicy.fromDirectory(checkpointDir);
+      const registry = createRegistry();
+      for (const [seed, backend] of BACKENDS.flatMap((b) => [0, 1].map((s) => [s, b] as const))) {
+        const page = await open(`${preloadUrl}&seed=${seed}&backend=${backend}`);
+        await page.waitForSelector('body[data-checkpoint="loaded"]', { timeout: 60_000 });
+        expect(await page.getByTestId('checkpoint-status').textContent()).toMatch(/^Loaded checkpoint\//);
+        expect(await page.getByTestId('max-new-tokens').inputValue()).toBe(String(MAX_NEW_TOKENS));
+        expect(await page.getByTestId('greedy').isChecked()).toBe(true);
+        for (let t = 0; t < 3 && !(await page.getByTestId('done').textContent())?.includes('over'); t++) {
+          await clickStep(page, '[data-testid="step"]');
+        }
+        const inPage = await page.evaluate(() => window.playground.replies());
+        expect(inPage.length).toBeGreaterThan(0);
 
-      const session = await Session.start(registry, NUMBER_LINE, seed);
-      const inNode: string[] = [];
-      for (let t = 0; t < inPage.length; t++) {
-        const [generation] = await policy.generate([session.prompt()], {
-          temperature: 0,
-          maxNewTokens: MAX_NEW_TOKENS,
-          seed: seed * 1000 + t,
-        });
-        inNode.push(generation!.text);
-        await session.step(generation!.text, 'model');
+        const session = await Session.start(registry, NUMBER_LINE, seed);
+        const inNode: string[] = [];
+        for (let t = 0; t < inPage.length; t++) {
+          const [generation] = await policy.generate([session.prompt()], {
+            temperature: 0,
+            maxNewTokens: MAX_NEW_TOKENS,
+            seed: seed * 1000 + t,
+          });
+          inNode.push(generation!.text);
+          await session.step(generation!.text, 'model');
+        }
+        expect(inPage, `seed ${seed}, page backend ${backend}`).toEqual(inNode);
+        if (backend !== 'auto') expect(await page.getByTestId('engine').textContent()).toContain(backend);
+        await page.close();
       }
-      expect(inPage, `seed ${seed}, page backend ${backend}`).toEqual(inNode);
-      if (backend !== 'auto') expect(await page.getByTestId('engine').textContent()).toContain(backend);
-      await page.close();
-    }
-    policy.dispose();
-  });
+      policy.dispose();
+    },
+    BACKENDS.length * 150_000,
+  );
 
   it('says what is wrong with a bad checkpoint, and keeps the env playable', async () => {
     const page = await open(`${baseUrl}?env=${encodeURIComponent(NUMBER_LINE)}&seed=0`);

@@ -38,12 +38,42 @@ async function loadWebgpu(): Promise<boolean> {
   return tf.setBackend('webgpu');
 }
 
+/**
+ * The WebGL renderer's name when it is a software rasterizer (SwiftShader, llvmpipe): there
+ * WebGL compiles shaders for tens of seconds and then runs slower than wasm.
+ */
+function softwareWebgl(): string | undefined {
+  const Canvas = (
+    globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(type: string): unknown } }
+  ).OffscreenCanvas;
+  const gl = Canvas ? (new Canvas(1, 1).getContext('webgl2') as WebGlLike | null) : null;
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : undefined;
+}
+interface WebGlLike {
+  RENDERER: number;
+  getExtension(name: string): unknown;
+  getParameter(name: number): unknown;
+}
+
+async function loadWebgl(allowSoftware: boolean): Promise<boolean> {
+  if (!allowSoftware && softwareWebgl()) return false;
+  return tf.setBackend('webgl');
+}
+
+/**
+ * The browser's candidates. Unless `allowSoftwareWebgl` (a forced `webgl`), WebGL on a
+ * software rasterizer is skipped for wasm, which is faster there and computes as Node does.
+ */
 export function defaultBackendCandidates({
   wasmPaths,
-}: Pick<InitBackendOptions, 'wasmPaths'> = {}): BackendCandidate[] {
+  allowSoftwareWebgl = false,
+}: Pick<InitBackendOptions, 'wasmPaths'> & { allowSoftwareWebgl?: boolean } = {}): BackendCandidate[] {
   return [
     { name: 'webgpu', load: loadWebgpu },
-    { name: 'webgl', load: () => tf.setBackend('webgl') },
+    { name: 'webgl', load: () => loadWebgl(allowSoftwareWebgl) },
     { name: 'wasm', load: () => loadWasm(wasmPaths) },
     { name: 'cpu', load: () => tf.setBackend('cpu') },
   ];
@@ -65,7 +95,7 @@ export function selectBackend({
   return chooseBackend({
     force,
     log,
-    candidates: candidates ?? defaultBackendCandidates({ wasmPaths }),
+    candidates: candidates ?? defaultBackendCandidates({ wasmPaths, allowSoftwareWebgl: Boolean(force) }),
     forcedBy: 'backend',
   });
 }
