@@ -104,7 +104,7 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     );
   }
 
-  it('plays a seeded NumberLine episode by clicking, with the frames Node draws for the same seed', async () => {
+  it('plays a seeded NumberLine episode by typing and clicking, with the frames Node draws for the same seed', async () => {
     const seed = 3;
     // Node: the oracle's episode, whose action labels a person then clicks in the page.
     const registry = createRegistry();
@@ -117,8 +117,12 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     expect(await page.getByTestId('prompt').textContent()).toBe(
       (await Session.start(registry, NUMBER_LINE, seed)).prompt().text,
     );
-    for (const step of reference.steps) {
-      await clickStep(page, `[data-testid="actions"] button[data-action="${step.actionLabel}"]`);
+    for (const [t, step] of reference.steps.entries()) {
+      if (t === 0) {
+        // The first action typed, the rest clicked.
+        await page.getByTestId('reply-input').fill(step.actionLabel!);
+        await clickStep(page, '[data-testid="send-reply"]');
+      } else await clickStep(page, `[data-testid="actions"] button[data-action="${step.actionLabel}"]`);
       expect(await page.getByTestId('last-action').textContent()).toBe(step.actionLabel);
     }
     expect(await page.getByTestId('done').textContent()).toContain('episode over');
@@ -161,16 +165,21 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
   });
 
   it(
-    'runs the checkpoint `rl4vlm web <run>` preloads, with the greedy replies Node gives',
+    'runs the checkpoint `rl4vlm web <run>` preloads, with the greedy (and seeded sampled) replies Node gives',
     async () => {
       const policy = await TfjsPolicy.fromDirectory(checkpointDir);
       const registry = createRegistry();
-      for (const [seed, backend] of BACKENDS.flatMap((b) => [0, 1].map((s) => [s, b] as const))) {
-        const page = await open(`${preloadUrl}&seed=${seed}&backend=${backend}`);
+      // Greedy for two seeds on each backend, and one replay sampled at temperature 0.7.
+      const runs = [
+        ...BACKENDS.flatMap((backend) => [0, 1].map((seed) => ({ seed, backend, temperature: 0 }))),
+        { seed: 2, backend: 'auto', temperature: 0.7 },
+      ];
+      for (const { seed, backend, temperature } of runs) {
+        const page = await open(`${preloadUrl}&seed=${seed}&backend=${backend}&temperature=${temperature}`);
         await page.waitForSelector('body[data-checkpoint="loaded"]', { timeout: 60_000 });
         expect(await page.getByTestId('checkpoint-status').textContent()).toMatch(/^Loaded checkpoint\//);
         expect(await page.getByTestId('max-new-tokens').inputValue()).toBe(String(MAX_NEW_TOKENS));
-        expect(await page.getByTestId('greedy').isChecked()).toBe(true);
+        expect(await page.getByTestId('greedy').isChecked()).toBe(temperature === 0);
         for (let t = 0; t < 3 && !(await page.getByTestId('done').textContent())?.includes('over'); t++) {
           await clickStep(page, '[data-testid="step"]');
         }
@@ -181,20 +190,20 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
         const inNode: string[] = [];
         for (let t = 0; t < inPage.length; t++) {
           const [generation] = await policy.generate([session.prompt()], {
-            temperature: 0,
+            temperature,
             maxNewTokens: MAX_NEW_TOKENS,
             seed: seed * 1000 + t,
           });
           inNode.push(generation!.text);
           await session.step(generation!.text, 'model');
         }
-        expect(inPage, `seed ${seed}, page backend ${backend}`).toEqual(inNode);
+        expect(inPage, `seed ${seed}, page backend ${backend}, temperature ${temperature}`).toEqual(inNode);
         if (backend !== 'auto') expect(await page.getByTestId('engine').textContent()).toContain(backend);
         await page.close();
       }
       policy.dispose();
     },
-    BACKENDS.length * 150_000,
+    (BACKENDS.length + 1) * 150_000,
   );
 
   it('says what is wrong with a bad checkpoint, and keeps the env playable', async () => {
