@@ -1,24 +1,32 @@
-// Benchmark of the tiny preset at batch 16 with a 300×300 observation (run `pnpm build` first).
-// Usage: node bench/bench.mjs [--batch 16] [--new 64] [--patch 16] (--patch 8: the old tiny, 64 image tokens)
+// Benchmark of a preset (default tiny) at batch 16 with a 300×300 observation (run `pnpm build` first).
+// Usage: node bench/bench.mjs [--preset tiny|small] [--batch 16] [--new 64] [--patch 16]
+//          [--dist DIR] [--no-recompute]
+// --dist loads another build of this package (e.g. a copy of an older dist/, see bench/compare.mjs);
+// --no-recompute skips the slow generation without KV cache.
 import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
-import { builtinCorpus, countParameters, TfjsPolicy } from '../dist/index.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : fallback;
 };
-const batch = arg('batch', 16);
-const newTokens = arg('new', 64);
-const patchSize = arg('patch', 16);
+const preset = arg('preset', 'tiny');
+const batch = Number(arg('batch', 16));
+const newTokens = Number(arg('new', 64));
+const patchSize = arg('patch') === undefined ? undefined : Number(arg('patch'));
+const dist = arg('dist');
+const { builtinCorpus, countParameters, TfjsPolicy } = await import(
+  dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
+);
 /** CPU seconds of this process: on a shared, loaded machine wall time also counts other people's work. */
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-const policy = await TfjsPolicy.create('tiny', { config: { patchSize } });
+const policy = await TfjsPolicy.create(preset, patchSize ? { config: { patchSize } } : {});
 const rng = new Rng(1);
 const prompts = Array.from({ length: batch }, () => {
   const img = createImage(300, 300);
@@ -77,26 +85,27 @@ async function timeTrain(reps) {
 await policy.generate(prompts.slice(0, 2), { maxNewTokens: 4 }); // warm-up
 const loadBefore = loadavg()[0];
 const kv = await timeGenerate(true, 3);
-const noKv = await timeGenerate(false, 1);
+const noKv = process.argv.includes('--no-recompute') ? undefined : await timeGenerate(false, 1);
 const trained = await timeTrain(3);
 const params = countParameters(policy.config);
 console.log(
   JSON.stringify(
     {
       backend: tf.getBackend(),
-      preset: 'tiny',
+      preset,
+      dist: dist ?? 'dist',
       parameters: params.total,
       batch,
       promptPositions: promptTokens,
       newTokens,
       loadAverage: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
       generatedTokensPerSecondKvCache: Math.round(kv.wall),
-      generatedTokensPerSecondRecompute: Math.round(noKv.wall),
-      kvCacheSpeedup: Number((kv.wall / noKv.wall).toFixed(1)),
+      generatedTokensPerSecondRecompute: noKv && Math.round(noKv.wall),
+      kvCacheSpeedup: noKv && Number((kv.wall / noKv.wall).toFixed(1)),
       trainedTokensPerSecond: Math.round(trained.wall),
       perCpuSecond: {
         generatedTokensKvCache: Math.round(kv.cpu),
-        generatedTokensRecompute: Math.round(noKv.cpu),
+        generatedTokensRecompute: noKv && Math.round(noKv.cpu),
         trainedTokens: Math.round(trained.cpu),
       },
     },

@@ -10,6 +10,7 @@ import {
   chooseBackend,
   type InitBackendOptions,
 } from './backend-choice.js';
+import { installWasmIdentityFix } from './wasm-identity-fix.js';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
 import { installWasmSliceFix } from './wasm-slice-fix.js';
 
@@ -27,6 +28,7 @@ async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<bo
   if (ok) {
     installWasmMatMulFix();
     installWasmSliceFix();
+    installWasmIdentityFix();
   }
   return ok;
 }

@@ -44,6 +44,50 @@ export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
   return tf.transpose(tf.reshape(x, [b, t, heads, d / heads]), [0, 2, 1, 3]);
 }
 
+/**
+ * The output of a fused q/k/v projection, `[B, T, 3·H·dh]`, as q, k and v `[B, H, T, dh]`, with
+ * the rotary embedding applied to q and k on the way when `rotary` is given (its tables from
+ * `rotaryTables(…, { qkv: true })`). One rank-4 transpose and one unstack for all three: the wasm
+ * `Transpose` of rank 5 is ~100× slower than rank 4.
+ */
+export function splitQkv(
+  x: tf.Tensor,
+  heads: number,
+  rotary?: { cos: tf.Tensor; sin: tf.Tensor; rotate: tf.Tensor2D },
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const [b, t, d3] = x.shape as [number, number, number];
+  const dh = d3 / 3 / heads;
+  let y = tf.reshape(x, [b * t, 3, heads, dh]);
+  if (rotary) y = applyRotary(y, rotary.cos, rotary.sin, rotary.rotate);
+  const byHead = tf.transpose(tf.reshape(y, [b, t, 3 * heads, dh]), [0, 2, 1, 3]);
+  const [q, k, v] = tf.unstack(tf.reshape(byHead, [b, 3, heads * t * dh]), 1);
+  return [q, k, v].map((p) => tf.reshape(p!, [b, heads, t, dh])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
+/**
+ * `tf.concat` whose gradient is one `slice` per part. tfjs's own gradient is a `split`, and the
+ * wasm `SplitV` copies its whole input out of the heap once per part.
+ */
+export function concatSliced(parts: tf.Tensor[], axis: number): tf.Tensor {
+  const rank = parts[0]!.rank;
+  const at = axis < 0 ? axis + rank : axis;
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const inputs = args.slice(0, parts.length) as tf.Tensor[];
+    return {
+      value: tf.concat(inputs, at),
+      gradFunc: (dy: tf.Tensor) => {
+        let offset = 0;
+        return inputs.map((p) => {
+          const begin = dy.shape.map((_, i) => (i === at ? offset : 0));
+          offset += p.shape[at]!;
+          return tf.slice(dy, begin, p.shape);
+        });
+      },
+    };
+  }) as never) as (...xs: tf.Tensor[]) => tf.Tensor;
+  return f(...parts);
+}
+
 /** `[B, H, T, dh] → [B, T, H·dh]`. */
 export function mergeHeads(x: tf.Tensor): tf.Tensor {
   const [b, h, t, dh] = x.shape as [number, number, number, number];
@@ -51,14 +95,14 @@ export function mergeHeads(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Rotary position embedding (LLaMA's "rotate half" form) of `x [B, H, T, dh]`:
+ * Rotary position embedding (LLaMA's "rotate half" form) of `x [..., B, H, T, dh]`:
  * `x·cos + rotateHalf(x)·sin`, with `cos`/`sin` as `[B, 1, T, dh]` for each row's positions.
  * `rotateHalf` is a matMul with a constant signed permutation: the wasm `SplitV` the
  * split-and-concat form needs is slow.
  */
 export function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, rotate: tf.Tensor2D): tf.Tensor {
-  const [b, h, t, dh] = x.shape as [number, number, number, number];
-  const rotated = tf.reshape(tf.matMul(tf.reshape(x, [b * h * t, dh]) as tf.Tensor2D, rotate), [b, h, t, dh]);
+  const dh = x.shape.at(-1)!;
+  const rotated = tf.reshape(tf.matMul(tf.reshape(x, [-1, dh]) as tf.Tensor2D, rotate), x.shape);
   return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
 }
 
@@ -73,17 +117,23 @@ export function rotateHalfMatrix(headDim: number): tf.Tensor2D {
   return tf.tensor2d(m, [headDim, headDim]);
 }
 
-/** The rotary tables for `positions [B][T]`, as `[B, 1, T, dh]` cos and sin tensors. */
+/**
+ * The rotary tables for `positions [B][T]`, as `[B, 1, T, dh]` cos and sin tensors. With
+ * `{ qkv: true }` they are `[B·T, 3, 1, dh]`, for {@link splitQkv}: q and k rotate, v passes
+ * unchanged (cos 1, sin 0), so one {@link applyRotary} serves all three.
+ */
 export function rotaryTables(
   positions: number[][],
   headDim: number,
   theta: number,
+  { qkv = false }: { qkv?: boolean } = {},
 ): { cos: tf.Tensor; sin: tf.Tensor } {
   const half = headDim / 2;
   const b = positions.length;
   const t = positions[0]?.length ?? 0;
-  const cos = new Float32Array(b * t * headDim);
-  const sin = new Float32Array(b * t * headDim);
+  const size = b * t * headDim;
+  const cos = new Float32Array(size);
+  const sin = new Float32Array(size);
   const inv = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
   for (let r = 0; r < b; r++) {
     for (let j = 0; j < t; j++) {
@@ -99,13 +149,37 @@ export function rotaryTables(
       }
     }
   }
-  return { cos: tf.tensor4d(cos, [b, 1, t, headDim]), sin: tf.tensor4d(sin, [b, 1, t, headDim]) };
+  if (!qkv) return { cos: tf.tensor4d(cos, [b, 1, t, headDim]), sin: tf.tensor4d(sin, [b, 1, t, headDim]) };
+  // Per position: [q, k, v] blocks of dh; v gets cos 1, sin 0.
+  const cos3 = new Float32Array(3 * size);
+  const sin3 = new Float32Array(3 * size);
+  for (let p = 0; p < b * t; p++) {
+    const from = p * headDim;
+    const c = cos.subarray(from, from + headDim);
+    const s = sin.subarray(from, from + headDim);
+    cos3.set(c, 3 * from);
+    cos3.set(c, 3 * from + headDim);
+    cos3.fill(1, 3 * from + 2 * headDim, 3 * from + 3 * headDim);
+    sin3.set(s, 3 * from);
+    sin3.set(s, 3 * from + headDim);
+  }
+  return { cos: tf.tensor4d(cos3, [b * t, 3, 1, headDim]), sin: tf.tensor4d(sin3, [b * t, 3, 1, headDim]) };
 }
 
-/** Scaled dot-product attention; `bias [B, 1, Tq, Tk]` is 0 where allowed and −1e9 where masked. */
-export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor {
-  const scale = 1 / Math.sqrt(q.shape[3]!);
-  let scores = tf.mul(tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true), scale);
+/**
+ * Scaled dot-product attention; `bias [B, 1, Tq, Tk]` is 0 where allowed and −1e9 where masked.
+ * `scale` defaults to `1/√dh`; pass 1 for a q that is already scaled (the model folds the scale
+ * into its q projection, a `dim²` product instead of a `[B, H, T, T]` one).
+ */
+export function attention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  scale = 1 / Math.sqrt(q.shape[3]!),
+): tf.Tensor {
+  let scores = tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true);
+  if (scale !== 1) scores = tf.mul(scores, scale);
   if (bias) scores = tf.add(scores, bias);
   return tf.matMul(tf.softmax(scores), v as tf.Tensor4D);
 }

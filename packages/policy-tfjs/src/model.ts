@@ -2,15 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { imageTokens, type ModelConfig } from './config.js';
 import { gatherRows } from './gather-rows.js';
 import {
-  applyRotary,
   attention,
+  concatSliced,
   gelu,
   mergeHeads,
   rmsNorm,
   rotaryTables,
   rotateHalfMatrix,
   silu,
-  splitHeads,
+  splitQkv,
 } from './layers.js';
 import { createWeights } from './weights.js';
 
@@ -35,6 +35,15 @@ export interface ChunkMask {
 }
 
 const NEG = -1e9;
+
+/**
+ * Projection weights the forward pass uses concatenated, by layer prefix: `<attn>.qkv`
+ * `[d, 3d]` (q's columns pre-multiplied by the attention scale `1/√dh`) and `<mlp>.gate_up`
+ * `[d, 2·ffn]`. One product instead of three (two), and one gradient product each way. Built
+ * from the stored weights (checkpoints keep separate q/k/v), inside the tape when training, once
+ * per call when generating. Layers with LoRA adapters on those projections are left out.
+ */
+export type FusedWeights = Map<string, tf.Tensor2D>;
 
 /**
  * The LLaVA-style network: ViT (patch embedding by reshape + matMul) → projector (2 linears,
@@ -77,8 +86,62 @@ export class VlmNetwork {
     return tf.reshape(y, [...shape.slice(0, -1), y.shape[1]!]);
   }
 
+  /** The concatenated projections of {@link FusedWeights}; call inside `tf.tidy` (or keep them). */
+  fusedWeights(): FusedWeights {
+    const c = this.config;
+    const fused: FusedWeights = new Map();
+    const plain = (names: string[]) => names.every((n) => !this.weights.has(`${n}.lora_A`));
+    const qkv = (pre: string, parts: string[], headDim: number) => {
+      const names = parts.map((p) => `${pre}.${p}`);
+      if (!plain(names)) return;
+      const [q, k, v] = names.map((n) => this.w(`${n}.weight`));
+      fused.set(`${pre}.qkv`, concatSliced([tf.mul(q!, 1 / Math.sqrt(headDim)), k!, v!], 1) as tf.Tensor2D);
+    };
+    for (let l = 0; l < c.visionLayers; l++)
+      qkv(`vision.layers.${l}.attn`, ['q', 'k', 'v'], c.visionDim / c.visionHeads);
+    for (let l = 0; l < c.layers; l++) {
+      qkv(`lm.layers.${l}.attn`, ['q_proj', 'k_proj', 'v_proj'], c.dim / c.heads);
+      const mlp = `lm.layers.${l}.mlp`;
+      if (plain([`${mlp}.gate_proj`, `${mlp}.up_proj`]))
+        fused.set(
+          `${mlp}.gate_up`,
+          concatSliced(
+            [this.w(`${mlp}.gate_proj.weight`), this.w(`${mlp}.up_proj.weight`)],
+            1,
+          ) as tf.Tensor2D,
+        );
+    }
+    return fused;
+  }
+
+  /** `x [..., in] × w [in, out] → [..., out]`. */
+  private product(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
+    const shape = x.shape;
+    const y = tf.matMul(tf.reshape(x, [-1, shape[shape.length - 1]!]) as tf.Tensor2D, w);
+    return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]]);
+  }
+
+  /** `[B, T, 3·d]`: q (scaled by `1/√dh`), k and v of `x`, fused when the layer allows. */
+  private qkv(x: tf.Tensor, pre: string, parts: string[], headDim: number, fused: FusedWeights): tf.Tensor {
+    const w = fused.get(`${pre}.qkv`);
+    if (w) return this.product(x, w);
+    const [q, k, v] = parts.map((p) => this.linear(x, `${pre}.${p}`));
+    return concatSliced([tf.mul(q!, 1 / Math.sqrt(headDim)), k!, v!], -1);
+  }
+
+  /** SwiGLU `silu(gate(x)) · up(x)`, the two projections fused when the layer allows. */
+  private gatedUp(x: tf.Tensor, mlp: string, fused: FusedWeights): tf.Tensor {
+    const w = fused.get(`${mlp}.gate_up`);
+    if (!w) return tf.mul(silu(this.linear(x, `${mlp}.gate_proj`)), this.linear(x, `${mlp}.up_proj`));
+    const y = this.product(x, w);
+    const shape = y.shape;
+    const half = shape[shape.length - 1]! / 2;
+    const [gate, up] = tf.unstack(tf.reshape(y, [-1, 2, half]), 1) as [tf.Tensor, tf.Tensor];
+    return tf.reshape(tf.mul(silu(gate), up), [...shape.slice(0, -1), half]);
+  }
+
   /** Pixels `[N, S, S, 3]` (normalised) → image tokens in the LM's width, `[N, P, dim]`. */
-  encodeImages(pixels: tf.Tensor4D): tf.Tensor3D {
+  encodeImages(pixels: tf.Tensor4D, fused: FusedWeights = this.fusedWeights()): tf.Tensor3D {
     const c = this.config;
     const n = pixels.shape[0];
     const g = c.imageSize / c.patchSize;
@@ -93,10 +156,11 @@ export class VlmNetwork {
     for (let l = 0; l < c.visionLayers; l++) {
       const pre = `vision.layers.${l}`;
       const h = rmsNorm(x, this.w(`${pre}.norm1.weight`));
-      const q = splitHeads(this.linear(h, `${pre}.attn.q`), c.visionHeads);
-      const k = splitHeads(this.linear(h, `${pre}.attn.k`), c.visionHeads);
-      const v = splitHeads(this.linear(h, `${pre}.attn.v`), c.visionHeads);
-      x = tf.add(x, this.linear(mergeHeads(attention(q, k, v, undefined)), `${pre}.attn.o`));
+      const [q, k, v] = splitQkv(
+        this.qkv(h, `${pre}.attn`, ['q', 'k', 'v'], c.visionDim / c.visionHeads, fused),
+        c.visionHeads,
+      );
+      x = tf.add(x, this.linear(mergeHeads(attention(q, k, v, undefined, 1)), `${pre}.attn.o`));
       const h2 = rmsNorm(x, this.w(`${pre}.norm2.weight`));
       x = tf.add(x, this.linear(gelu(this.linear(h2, `${pre}.mlp.fc1`)), `${pre}.mlp.fc2`));
     }
@@ -129,7 +193,7 @@ export class VlmNetwork {
     });
     const tokens = this.w('lm.embed_tokens.weight') as tf.Tensor2D;
     const table = imageEmbeds
-      ? (tf.concat([tokens, tf.reshape(imageEmbeds, [-1, d])], 0) as tf.Tensor2D)
+      ? (concatSliced([tokens, tf.reshape(imageEmbeds, [-1, d])], 0) as tf.Tensor2D)
       : tokens;
     return tf.reshape(gatherRows(table, indices), [rows.length, t, d]) as tf.Tensor3D;
   }
@@ -142,6 +206,7 @@ export class VlmNetwork {
     x: tf.Tensor3D,
     mask: ChunkMask,
     past: LayerCache[] | undefined,
+    fused: FusedWeights = this.fusedWeights(),
   ): { hidden: tf.Tensor3D; present: LayerCache[] } {
     const c = this.config;
     const [b, t] = x.shape;
@@ -164,7 +229,8 @@ export class VlmNetwork {
       positions.push(pos);
     }
     const biasT = tf.tensor4d(bias, [b, 1, t, total]);
-    const { cos, sin } = rotaryTables(positions, c.dim / c.heads, c.ropeTheta);
+    const headDim = c.dim / c.heads;
+    const { cos, sin } = rotaryTables(positions, headDim, c.ropeTheta, { qkv: true });
     this.rotate ??= tf.keep(rotateHalfMatrix(c.dim / c.heads));
     const rotate = this.rotate;
     const present: LayerCache[] = [];
@@ -172,21 +238,17 @@ export class VlmNetwork {
     for (let l = 0; l < c.layers; l++) {
       const pre = `lm.layers.${l}`;
       const n1 = rmsNorm(h, this.w(`${pre}.input_norm.weight`));
-      const q = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.q_proj`), c.heads), cos, sin, rotate);
-      let k = applyRotary(splitHeads(this.linear(n1, `${pre}.attn.k_proj`), c.heads), cos, sin, rotate);
-      let v = splitHeads(this.linear(n1, `${pre}.attn.v_proj`), c.heads);
+      // q, k and v rotated at once (v's tables are the identity).
+      const qkv = this.qkv(n1, `${pre}.attn`, ['q_proj', 'k_proj', 'v_proj'], headDim, fused);
+      let [q, k, v] = splitQkv(qkv, c.heads, { cos, sin, rotate });
       if (past?.[l]) {
         k = tf.concat([past[l]!.k, k], 2);
         v = tf.concat([past[l]!.v, v], 2);
       }
       present.push({ k, v });
-      h = tf.add(h, this.linear(mergeHeads(attention(q, k, v, biasT)), `${pre}.attn.o_proj`));
+      h = tf.add(h, this.linear(mergeHeads(attention(q, k, v, biasT, 1)), `${pre}.attn.o_proj`));
       const n2 = rmsNorm(h, this.w(`${pre}.post_attention_norm.weight`));
-      const mlp = tf.mul(
-        silu(this.linear(n2, `${pre}.mlp.gate_proj`)),
-        this.linear(n2, `${pre}.mlp.up_proj`),
-      );
-      h = tf.add(h, this.linear(mlp, `${pre}.mlp.down_proj`));
+      h = tf.add(h, this.linear(this.gatedUp(n2, `${pre}.mlp`, fused), `${pre}.mlp.down_proj`));
     }
     return { hidden: rmsNorm(h, this.w('lm.norm.weight')) as tf.Tensor3D, present };
   }

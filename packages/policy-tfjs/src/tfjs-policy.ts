@@ -23,7 +23,7 @@ import {
 import { imageToInput } from './image-input.js';
 import { oneHotFloat } from './layers.js';
 import { piecesOf, type Slot, sharedPrefixLength } from './layout.js';
-import { type LayerCache, type Piece, VlmNetwork } from './model.js';
+import { type FusedWeights, type LayerCache, type Piece, VlmNetwork } from './model.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { logSoftmax, sampleToken } from './sampling.js';
 import { BpeTokenizer } from './tokenizer/bpe-tokenizer.js';
@@ -189,14 +189,14 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     return { slots, tokenIds };
   }
 
-  private imageEmbeddings(images: Image[]): tf.Tensor3D | undefined {
+  private imageEmbeddings(images: Image[], fused: FusedWeights): tf.Tensor3D | undefined {
     if (!images.length) return undefined;
     const s = this.config.imageSize;
     const data = new Float32Array(images.length * s * s * 3);
     images.forEach((img, i) => {
       data.set(imageToInput(img, s), i * s * s * 3);
     });
-    return this.network.encodeImages(tf.tensor4d(data, [images.length, s, s, 3]));
+    return this.network.encodeImages(tf.tensor4d(data, [images.length, s, s, 3]), fused);
   }
 
   async generate(prompts: readonly Prompt[], options: TfjsGenerateOptions = {}): Promise<Generation[]> {
@@ -227,7 +227,13 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     const done = prompts.map(() => maxNewTokens === 0);
     const vocab = this.config.vocabSize;
 
-    const imageEmbeds = tf.tidy(() => this.imageEmbeddings(images));
+    // The fused projections once per call: fresh tensors every step would re-pack them.
+    let fused: FusedWeights = new Map();
+    tf.tidy(() => {
+      fused = this.network.fusedWeights();
+      for (const t of fused.values()) tf.keep(t);
+    });
+    const imageEmbeds = tf.tidy(() => this.imageEmbeddings(images, fused));
     if (imageEmbeds) tf.keep(imageEmbeds);
     const projection = tf.tidy(() => tf.keep(this.network.outputProjection()));
     let cache: LayerCache[] | undefined;
@@ -248,6 +254,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
             this.network.embedRows([piecesOf(rows[0]!.slice(0, prefix))], imageEmbeds),
             { real: [Array(prefix).fill(true)], pastLength: 0 },
             undefined,
+            fused,
           );
           past = one.present.map(({ k, v }) => ({
             k: tf.tile(k, [b, 1, 1, 1]),
@@ -270,6 +277,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
           this.network.embedRows(pieces, imageEmbeds),
           { real: mask, pastLength: pastReal.length },
           past,
+          fused,
         );
         const last = tf.reshape(tf.slice(out.hidden, [0, restLen - 1, 0], [b, 1, -1]), [
           b,
@@ -303,7 +311,8 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
           logProbs[r]!.push(lp[token]!);
           next.push(token);
           if (token === this.tok.eosId) done[r] = true;
-          else {
+          else if (stop.length) {
+            // Decoding the text so far is only needed to look for stop strings.
             texts[r] = this.tok.decode(generated[r]!);
             const hit = firstStop(texts[r]!, stop);
             if (hit !== undefined) {
@@ -321,7 +330,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
               next.map((id) => [{ kind: 'tokens', ids: [id] }]),
               undefined,
             );
-            const o = this.network.decode(x, { real, pastLength: real[0]!.length - 1 }, cache);
+            const o = this.network.decode(x, { real, pastLength: real[0]!.length - 1 }, cache, fused);
             return {
               logits: this.network.logits(tf.reshape(o.hidden, [b, -1]) as tf.Tensor2D, projection),
               present: o.present,
@@ -351,6 +360,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
               this.network.embedRows(pieces, imageEmbeds),
               { real, pastLength: 0 },
               undefined,
+              fused,
             );
             for (const c of o.present) tf.dispose([c.k, c.v]);
             return this.network.logits(
@@ -365,11 +375,13 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     } finally {
       if (cache) for (const c of cache) tf.dispose([c.k, c.v]);
       imageEmbeds?.dispose();
+      for (const t of fused.values()) t.dispose();
       // Untied: the projection is the weight itself, which must survive.
       if (this.config.tieEmbeddings) projection.dispose();
     }
     return prompts.map((_, r) => ({
-      text: generated[r]!.at(-1) === this.tok.eosId ? this.tok.decode(generated[r]!) : texts[r]!,
+      text:
+        generated[r]!.at(-1) === this.tok.eosId || !stop.length ? this.tok.decode(generated[r]!) : texts[r]!,
       tokenIds: generated[r]!,
       logProbs: logProbs[r]!,
       value: values![r]!,
@@ -415,10 +427,12 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
         ...Array(p.length + responses[i]!.length).fill(true),
         ...Array(rMax - responses[i]!.length).fill(false),
       ]);
+      const fused = this.network.fusedWeights();
       const { hidden } = this.network.decode(
-        this.network.embedRows(pieces, this.imageEmbeddings(images)),
+        this.network.embedRows(pieces, this.imageEmbeddings(images, fused)),
         { real, pastLength: 0 },
         undefined,
+        fused,
       );
       const d = this.config.dim;
       const lastPrompt = tf.reshape(tf.slice(hidden, [0, pMax - 1, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;

@@ -10,6 +10,19 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): TensorInfoLike;
   typedArrayFromHeap(t: TensorInfoLike): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): void;
+  /** Where each tensor lives in the heap and its id on the C++ side. */
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
+  /** The next free C++ tensor id. */
+  dataIdNextNumber: number;
+  wasm: {
+    cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+    tfjs: {
+      /** Tells the C++ side that tensor `id` of `size` elements lives at byte `offset`. */
+      registerTensor(id: number, size: number, offset: number): void;
+      /** Forgets tensor `id` on the C++ side (and what it cached for it); frees nothing. */
+      disposeData(id: number): void;
+    };
+  };
 }
 
 /** A kernel function as registered with `tf.registerKernel`. */

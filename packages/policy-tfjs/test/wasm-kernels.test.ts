@@ -35,10 +35,12 @@ describe('re-registered wasm kernels', () => {
   beforeAll(() => useBackend('wasm'));
 
   it('BatchMatMul equals a plain product for every path (batched, broadcast, transposed, small)', () => {
-    // [batchA, batchB, m, k, n]: per-batch XNNPACK loop, shared right operand, broadcast left
-    // operand, rows below the split threshold (naive loop), single product.
+    // [batchA, batchB, m, k, n]: small batched products (naive loop), the per-batch XNNPACK
+    // loop on heap aliases, shared right operand, broadcast left operand, rows below the split
+    // threshold (naive loop), single product.
     const cases = [
       [6, 6, 20, 5, 9],
+      [6, 6, 40, 33, 30],
       [6, 1, 20, 5, 9],
       [1, 6, 20, 5, 9],
       [6, 6, 1, 5, 9],

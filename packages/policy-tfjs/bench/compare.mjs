@@ -1,0 +1,69 @@
+// Runs bench.mjs on an old build and on this build alternately (old, new, old, new, …), each in a
+// fresh process, and prints the per-CPU-second rates of every run and the new/old ratio per pair.
+// Usage: node bench/compare.mjs --old DIR [--pairs 3] [any bench.mjs option, e.g. --preset small]
+// DIR holds the old build's dist/ (or is that dist/ itself). Make it before changing the code:
+//   mkdir -p /tmp/policy-tfjs-old && cp -r dist /tmp/policy-tfjs-old/
+// or from a commit: git worktree add /tmp/old <rev>; cd /tmp/old; pnpm install --offline; pnpm build
+// and pass --old /tmp/old/packages/policy-tfjs. A copy without node_modules/ gets a link to this
+// package's, so its imports resolve.
+import { execFileSync } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const take = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const [, value] = args.splice(i, 2);
+  return value;
+};
+const oldArg = take('old');
+if (!oldArg) throw new Error('compare.mjs needs --old DIR (a directory with the old build’s dist/)');
+const pairs = Number(take('pairs', 3));
+const oldRoot = path.resolve(oldArg);
+const oldDist = existsSync(path.join(oldRoot, 'dist', 'index.js')) ? path.join(oldRoot, 'dist') : oldRoot;
+if (!existsSync(path.join(oldDist, 'index.js'))) throw new Error(`${oldArg}: no dist/index.js there`);
+const modules = path.join(path.dirname(oldDist), 'node_modules');
+if (!existsSync(modules)) symlinkSync(path.join(here, '..', 'node_modules'), modules, 'dir');
+
+const run = (dist) => {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(here, 'bench.mjs'), '--no-recompute', ...(dist ? ['--dist', dist] : []), ...args],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return JSON.parse(out.slice(out.indexOf('{')));
+};
+const rows = [];
+for (let p = 0; p < pairs; p++) {
+  const old = run(oldDist);
+  const now = run(undefined);
+  rows.push({ old, now });
+  const f = (r) => `gen ${r.perCpuSecond.generatedTokensKvCache} · train ${r.perCpuSecond.trainedTokens}`;
+  console.error(`pair ${p + 1}: old ${f(old)} | new ${f(now)} (load ${now.loadAverage})`);
+}
+const ratio = (key) => rows.map(({ old, now }) => now.perCpuSecond[key] / old.perCpuSecond[key]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const gen = ratio('generatedTokensKvCache');
+const train = ratio('trainedTokens');
+console.log(
+  JSON.stringify(
+    {
+      cpu: cpus()[0]?.model,
+      preset: rows[0].now.preset,
+      batch: rows[0].now.batch,
+      perCpuSecond: rows.map(({ old, now }) => ({
+        old: { generated: old.perCpuSecond.generatedTokensKvCache, trained: old.perCpuSecond.trainedTokens },
+        new: { generated: now.perCpuSecond.generatedTokensKvCache, trained: now.perCpuSecond.trainedTokens },
+      })),
+      ratioGenerated: gen.map((x) => Number(x.toFixed(2))),
+      ratioTrained: train.map((x) => Number(x.toFixed(2))),
+      medianRatio: { generated: Number(median(gen).toFixed(2)), trained: Number(median(train).toFixed(2)) },
+    },
+    null,
+    2,
+  ),
+);
