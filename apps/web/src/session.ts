@@ -57,9 +57,12 @@ export class Session {
     return this.env.prompt(this.observation, this.info);
   }
 
-  /** The actions a person can click now: `info.legalActions` where the env gives them, else every label. */
+  /**
+   * The actions a person can click now: `info.legalActions` (or ALFWorld's
+   * `info.admissibleCommands`) where the env gives them, else every label of the action space.
+   */
   actionLabels(): string[] {
-    const legal = this.info.legalActions;
+    const legal = this.info.legalActions ?? this.info.admissibleCommands;
     if (Array.isArray(legal) && legal.length) return legal.map(String);
     const labels = (this.env.env.actionSpace as { labels?: readonly string[] }).labels;
     return labels ? [...labels] : [];

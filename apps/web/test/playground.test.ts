@@ -153,6 +153,14 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
       await reference.step(oracle(reference.prompt(), reference.info), 'oracle');
     }
     const page = await open(`${baseUrl}?env=${encodeURIComponent(envId)}&seed=${seed}&player=oracle`);
+    // A person gets the admissible commands as buttons.
+    await page.getByTestId('player-you').check();
+    const first = await Session.start(registry, envId, seed);
+    expect(await page.locator('[data-testid="actions"] button').allTextContents()).toEqual(
+      first.actionLabels(),
+    );
+    expect(first.actionLabels().length).toBeGreaterThan(3);
+    await page.getByTestId('player-oracle').check();
     for (let t = 0; t < reference.steps.length; t++) await clickStep(page, '[data-testid="step"]');
     expect(await page.evaluate(() => window.playground.replies())).toEqual(
       reference.steps.map((s) => s.reply),
