@@ -142,6 +142,22 @@ describe.runIf(runBrowser)('the playground in headless Chromium', () => {
     await page.close();
   });
 
+  it('draws the first frame of every gym-cards env as Node does (card art, stroke font)', async () => {
+    const registry = createRegistry();
+    for (const envId of ['gym-cards/EZPoints-v0', 'gym-cards/Points24-v0', 'gym-cards/Blackjack-v0']) {
+      for (const seed of [1]) {
+        const page = await open(`${baseUrl}?env=${encodeURIComponent(envId)}&seed=${seed}`);
+        const [frame] = await page.evaluate(() => window.playground.frames());
+        const expected = (await Session.start(registry, envId, seed)).frames[0]!;
+        expect([frame!.width, frame!.height]).toEqual([expected.width, expected.height]);
+        expect(Buffer.from(frame!.rgbBase64, 'base64').equals(expected.data), `${envId} seed ${seed}`).toBe(
+          true,
+        );
+        await page.close();
+      }
+    }
+  });
+
   it('plays the household env with the oracle, with the frames Node draws', async () => {
     const envId = 'alfworld/Household-v0';
     const seed = 5;
