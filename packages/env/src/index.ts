@@ -32,6 +32,7 @@ export {
   type EnvSpec,
   InvalidKwargsError,
   make,
+  REMOTE_ENV_ID_PATTERN,
   register,
   registry,
   type TextOptions,

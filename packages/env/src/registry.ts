@@ -7,6 +7,12 @@ import { TimeLimit } from './wrappers/time-limit.js';
 /** Env ids look like `namespace/Name-vN`, e.g. `gym-cards/NumberLine-v0`. */
 export const ENV_ID_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*-v\d+$/;
 
+/**
+ * Ids of envs served by an env server (`rl4vlm env-serve`): `remote:` and one or more comma-separated
+ * `ws://` or `wss://` URLs, e.g. `remote:ws://10.0.0.5:8000,ws://10.0.0.6:8000`.
+ */
+export const REMOTE_ENV_ID_PATTERN = /^remote:wss?:\/\/[^\s,]+(?:,wss?:\/\/[^\s,]+)*$/;
+
 /** Options for an env's text layer. `cot: false` is the action-only prompt of the paper's ablation. */
 export interface TextOptions {
   cot?: boolean;
@@ -75,9 +81,9 @@ export class EnvRegistry {
 
   /** Adds a spec; registering the same id twice is an error unless `override` is set. */
   register(spec: EnvSpec<any>, { override = false } = {}): void {
-    if (!ENV_ID_PATTERN.test(spec.id)) {
+    if (!ENV_ID_PATTERN.test(spec.id) && !REMOTE_ENV_ID_PATTERN.test(spec.id)) {
       throw new RangeError(
-        `Env id '${spec.id}' must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0'`,
+        `Env id '${spec.id}' must look like 'namespace/Name-vN', e.g. 'gym-cards/NumberLine-v0' (or 'remote:ws://host:port' for a served env)`,
       );
     }
     if (typeof spec.factory !== 'function') throw new TypeError(`Env '${spec.id}' needs a factory function`);

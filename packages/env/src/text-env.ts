@@ -31,6 +31,12 @@ export interface TextInterface<Obs, Act> {
   prompt(observation: Obs, info: Info): Prompt;
   /** The action named by a model's reply, or why none could be read from it. */
   parse(reply: string, info: Info): Act | InvalidReply;
+  /**
+   * Set when the env takes the reply text itself as its action and parses it (a remote env whose
+   * server owns the text layer): {@link TextEnv.step} then passes the reply through unchanged and
+   * keeps the env's own `info.parse`.
+   */
+  readonly passthrough?: boolean;
 }
 
 /**
@@ -112,6 +118,11 @@ export class TextEnv<Obs, Act> implements Env<Obs, string> {
 
   async step(reply: string): Promise<StepResult<Obs>> {
     if (!this.last) throw new Error('Cannot call step(): call reset() first');
+    if (this.text.passthrough) {
+      const result = await this.env.step(reply as Act);
+      this.last = { observation: result.observation, info: result.info };
+      return result;
+    }
     const parsed = this.text.parse(reply, this.last.info);
     let result: StepResult<Obs>;
     let parse: ParseInfo<Act>;
@@ -138,6 +149,19 @@ export class TextEnv<Obs, Act> implements Env<Obs, string> {
     }
     if (parse.ok || parse.handledBy === 'random') this.elapsed += 1;
     this.last = { observation: result.observation, info: result.info };
+    return { ...result, info: { ...result.info, parse } };
+  }
+
+  /**
+   * Steps with an action chosen without text (an index or label sent by a remote client, a
+   * scripted controller); `info.parse` records it as a reply that parsed.
+   */
+  async stepAction(action: Act): Promise<StepResult<Obs>> {
+    if (!this.last) throw new Error('Cannot call stepAction(): call reset() first');
+    const result = await this.env.step(action);
+    this.elapsed += 1;
+    this.last = { observation: result.observation, info: result.info };
+    const parse: ParseInfo<Act> = { ok: true, action };
     return { ...result, info: { ...result.info, parse } };
   }
 
