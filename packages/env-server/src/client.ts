@@ -101,13 +101,22 @@ export class EnvClient {
       const why = this.lastServerError
         ? `${this.lastServerError.code}: ${this.lastServerError.message}`
         : `connection closed (code ${code}${reason.length ? `, ${reason.toString()}` : ''})`;
-      this.fail(new EnvConnectionError(url, `the env server ended the session: ${why}`, { code: this.lastServerError?.code }));
+      this.fail(
+        new EnvConnectionError(url, `the env server ended the session: ${why}`, {
+          code: this.lastServerError?.code,
+        }),
+      );
     });
-    socket.on('error', (error) => this.fail(new EnvConnectionError(url, `connection lost: ${error.message}`)));
+    socket.on('error', (error) =>
+      this.fail(new EnvConnectionError(url, `connection lost: ${error.message}`)),
+    );
   }
 
   /** Opens a session; rejects with {@link EnvConnectionError} saying why (refused, 401, 503 full, timeout). */
-  static connect(url: string, { token, connectTimeoutMs = 10_000, requestTimeoutMs = 120_000 }: EnvClientOptions = {}) {
+  static connect(
+    url: string,
+    { token, connectTimeoutMs = 10_000, requestTimeoutMs = 120_000 }: EnvClientOptions = {},
+  ) {
     const target = sessionUrl(url);
     return new Promise<EnvClient>((resolve, reject) => {
       const socket = new WebSocket(target, {
@@ -115,7 +124,8 @@ export class EnvClient {
         handshakeTimeout: connectTimeoutMs,
         perMessageDeflate: false,
       });
-      const onError = (error: Error) => reject(new EnvConnectionError(target, `cannot connect: ${error.message}`));
+      const onError = (error: Error) =>
+        reject(new EnvConnectionError(target, `cannot connect: ${error.message}`));
       socket.once('error', onError);
       socket.once('unexpected-response', (_req, res) => {
         let body = '';
@@ -136,10 +146,14 @@ export class EnvClient {
           socket.on('error', () => {});
           socket.terminate();
           reject(
-            new EnvConnectionError(target, `refused with HTTP ${res.statusCode}${code ? ` ${code}` : ''}: ${message}`, {
-              status: res.statusCode,
-              code,
-            }),
+            new EnvConnectionError(
+              target,
+              `refused with HTTP ${res.statusCode}${code ? ` ${code}` : ''}: ${message}`,
+              {
+                status: res.statusCode,
+                code,
+              },
+            ),
           );
         });
       });
@@ -196,7 +210,10 @@ export class EnvClient {
       this.pending.push({
         resolve: (reply) => {
           if (reply.type === expected) resolve(reply);
-          else reject(new EnvServerError(this.url, 'UNEXPECTED_REPLY', `expected '${expected}', got '${reply.type}'`));
+          else
+            reject(
+              new EnvServerError(this.url, 'UNEXPECTED_REPLY', `expected '${expected}', got '${reply.type}'`),
+            );
         },
         reject,
         timer,
@@ -210,7 +227,9 @@ export class EnvClient {
     try {
       message = JSON.parse(text) as ServerMessage;
     } catch {
-      this.fail(new EnvConnectionError(this.url, `the server sent something that is not JSON: ${text.slice(0, 80)}`));
+      this.fail(
+        new EnvConnectionError(this.url, `the server sent something that is not JSON: ${text.slice(0, 80)}`),
+      );
       this.socket.terminate();
       return;
     }
@@ -221,7 +240,8 @@ export class EnvClient {
       return;
     }
     clearTimeout(waiting.timer);
-    if (message.type === 'error') waiting.reject(new EnvServerError(this.url, message.data.code, message.data.message));
+    if (message.type === 'error')
+      waiting.reject(new EnvServerError(this.url, message.data.code, message.data.message));
     else waiting.resolve(message);
   }
 

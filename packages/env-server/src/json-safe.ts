@@ -19,7 +19,8 @@ export function toJsonSafe(value: unknown, seen: Set<object> = new Set()): unkno
   if (typeof value !== 'object') return undefined;
   if (seen.has(value)) return '[Circular]';
   if (isImage(value)) return pngDataUrl(encodeWirePng(value));
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (x) => toJsonSafe(x));
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, (x) => toJsonSafe(x));
   if (value instanceof Error) return value.message;
   seen.add(value);
   try {

@@ -89,7 +89,8 @@ export function decodeWirePng(bytes: Uint8Array): Image {
       const b = y > 0 ? rows[dst - stride + x]! : 0;
       const c = x >= bpp && y > 0 ? rows[dst - stride + x - bpp]! : 0;
       const v = raw[src + x]!;
-      const predicted = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
+      const predicted =
+        filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
       rows[dst + x] = (v + predicted) & 0xff;
     }
   }

@@ -41,7 +41,9 @@ export interface ResetData {
  * layer; the parse result comes back in `info.parse`) or `action` (a label such as `"+"`, an index,
  * or for envs whose actions are text, the command itself).
  */
-export type StepData = { reply: string; metadata?: unknown } | { action: string | number; metadata?: unknown };
+export type StepData =
+  | { reply: string; metadata?: unknown }
+  | { action: string | number; metadata?: unknown };
 
 /** Messages a client sends. */
 export type ClientMessage =
@@ -114,7 +116,10 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     message = JSON.parse(text);
   } catch {
-    throw new ProtocolError(ERROR_CODES.invalidJson, `Message is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    throw new ProtocolError(
+      ERROR_CODES.invalidJson,
+      `Message is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
   if (!isRecord(message)) throw new ProtocolError(ERROR_CODES.validation, 'Message must be a JSON object');
   const type = message.type;
@@ -130,9 +135,19 @@ export function parseClientMessage(text: string): ClientMessage {
   if (type === 'reset') {
     const { seed, episode_id, images } = data;
     if (seed !== undefined && seed !== null && !Number.isSafeInteger(seed))
-      throw new ProtocolError(ERROR_CODES.validation, `reset: 'seed' must be an integer, got ${JSON.stringify(seed)}`);
-    if (episode_id !== undefined && episode_id !== null && (typeof episode_id !== 'string' || episode_id.length > 255))
-      throw new ProtocolError(ERROR_CODES.validation, "reset: 'episode_id' must be a string of at most 255 characters");
+      throw new ProtocolError(
+        ERROR_CODES.validation,
+        `reset: 'seed' must be an integer, got ${JSON.stringify(seed)}`,
+      );
+    if (
+      episode_id !== undefined &&
+      episode_id !== null &&
+      (typeof episode_id !== 'string' || episode_id.length > 255)
+    )
+      throw new ProtocolError(
+        ERROR_CODES.validation,
+        "reset: 'episode_id' must be a string of at most 255 characters",
+      );
     if (images !== undefined && typeof images !== 'boolean')
       throw new ProtocolError(ERROR_CODES.validation, "reset: 'images' must be true or false");
     return {
@@ -154,7 +169,10 @@ export function parseClientMessage(text: string): ClientMessage {
   if (hasReply && typeof data.reply !== 'string')
     throw new ProtocolError(ERROR_CODES.validation, "step: 'reply' must be a string");
   if (hasAction && typeof data.action !== 'string' && !Number.isInteger(data.action))
-    throw new ProtocolError(ERROR_CODES.validation, "step: 'action' must be a label (string) or an index (integer)");
+    throw new ProtocolError(
+      ERROR_CODES.validation,
+      "step: 'action' must be a label (string) or an index (integer)",
+    );
   return {
     type: 'step',
     data: hasReply ? { reply: data.reply as string } : { action: data.action as string | number },

@@ -13,7 +13,7 @@ import {
   Text,
   type TextInterface,
 } from '@rl4vlm/env';
-import { EnvClient, EnvConnectionError, type EnvClientOptions } from './client.js';
+import { EnvClient, type EnvClientOptions, EnvConnectionError } from './client.js';
 import { decodeWirePng } from './png-codec.js';
 import type { WireObservation } from './protocol.js';
 
@@ -141,7 +141,9 @@ export class RemoteEnv implements Env<RemoteObservation, string> {
     await client?.close();
   }
 
-  private async play(data: { reply: string } | { action: string | number }): Promise<StepResult<RemoteObservation>> {
+  private async play(
+    data: { reply: string } | { action: string | number },
+  ): Promise<StepResult<RemoteObservation>> {
     if (!this.client || !this.last) throw new Error('Cannot call step(): call reset() first');
     try {
       const reply = await this.client.step(data);
@@ -157,7 +159,12 @@ export class RemoteEnv implements Env<RemoteObservation, string> {
       if (!(error instanceof EnvConnectionError)) throw error;
       const server = this.server;
       this.drop(error.message);
-      const info: RemoteFailureInfo = { ...this.lastInfo, error: error.message, errorCode: 'CONNECTION_LOST', server };
+      const info: RemoteFailureInfo = {
+        ...this.lastInfo,
+        error: error.message,
+        errorCode: 'CONNECTION_LOST',
+        server,
+      };
       return { observation: this.last, reward: 0, terminated: false, truncated: true, info };
     }
   }

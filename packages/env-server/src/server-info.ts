@@ -35,11 +35,18 @@ export async function fetchServerMetadata(
   }
   const body = await res.text();
   if (res.status === 401)
-    throw new EnvConnectionError(url, 'refused with HTTP 401: missing or wrong token (set RL4VLM_ENV_TOKEN)', {
-      status: 401,
-      code: 'UNAUTHORIZED',
+    throw new EnvConnectionError(
+      url,
+      'refused with HTTP 401: missing or wrong token (set RL4VLM_ENV_TOKEN)',
+      {
+        status: 401,
+        code: 'UNAUTHORIZED',
+      },
+    );
+  if (!res.ok)
+    throw new EnvConnectionError(url, `GET /metadata answered HTTP ${res.status}: ${body.slice(0, 200)}`, {
+      status: res.status,
     });
-  if (!res.ok) throw new EnvConnectionError(url, `GET /metadata answered HTTP ${res.status}: ${body.slice(0, 200)}`, { status: res.status });
   try {
     return JSON.parse(body) as ServerMetadata;
   } catch {

@@ -2,14 +2,20 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
+  registry as defaultRegistry,
   type EnvRegistry,
   type InvalidReplyPolicy,
-  registry as defaultRegistry,
   TextEnv,
   type TextOptions,
 } from '@rl4vlm/env';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { ERROR_CODES, type ErrorCode, type ErrorMessage, ProtocolError, parseClientMessage } from './protocol.js';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorMessage,
+  ProtocolError,
+  parseClientMessage,
+} from './protocol.js';
 import { envSchemas } from './schemas.js';
 import { actionLabelsOf, EnvSession, type SessionEnv } from './session.js';
 
@@ -158,7 +164,8 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
 
   const http = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (req.method !== 'GET') return sendJson(res, 405, errorBody(ERROR_CODES.validation, `${req.method} is not served; use GET`));
+    if (req.method !== 'GET')
+      return sendJson(res, 405, errorBody(ERROR_CODES.validation, `${req.method} is not served; use GET`));
     if (path === '/health') {
       const s = stats();
       return sendJson(res, 200, {
@@ -176,14 +183,23 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
       });
     if (path === '/metadata') return sendJson(res, 200, metadata);
     if (path === '/schema') return sendJson(res, 200, schemas);
-    sendJson(res, 404, errorBody(ERROR_CODES.validation, `No route ${path}; try /ws, /health, /metadata, /schema`));
+    sendJson(
+      res,
+      404,
+      errorBody(ERROR_CODES.validation, `No route ${path}; try /ws, /health, /metadata, /schema`),
+    );
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   http.on('upgrade', (req, socket: Socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/ws' && path !== '/')
-      return refuseUpgrade(socket, 404, 'Not Found', errorBody(ERROR_CODES.validation, `No WebSocket at ${path}; use /ws`));
+      return refuseUpgrade(
+        socket,
+        404,
+        'Not Found',
+        errorBody(ERROR_CODES.validation, `No WebSocket at ${path}; use /ws`),
+      );
     if (!authorized(req))
       return refuseUpgrade(
         socket,
@@ -197,7 +213,10 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
         socket,
         503,
         'Service Unavailable',
-        errorBody(ERROR_CODES.capacity, `Server is full: ${sessions.size} of ${maxSessions} sessions in use; try again later`),
+        errorBody(
+          ERROR_CODES.capacity,
+          `Server is full: ${sessions.size} of ${maxSessions} sessions in use; try again later`,
+        ),
       );
     wss.handleUpgrade(req, socket, head, (ws) => startSession(ws, req));
   });
@@ -208,11 +227,19 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
     try {
       made = makeSessionEnv();
     } catch (error) {
-      ws.send(JSON.stringify(errorBody(ERROR_CODES.factory, `Could not make '${envId}': ${(error as Error).message}`)));
+      ws.send(
+        JSON.stringify(
+          errorBody(ERROR_CODES.factory, `Could not make '${envId}': ${(error as Error).message}`),
+        ),
+      );
       ws.close(1011, 'env factory failed');
       return;
     }
-    const live: LiveSession = { session: new EnvSession(id, envId, made), socket: ws, lastActive: Date.now() };
+    const live: LiveSession = {
+      session: new EnvSession(id, envId, made),
+      socket: ws,
+      lastActive: Date.now(),
+    };
     sessions.set(id, live);
     counters.sessionsOpened += 1;
     log(`session ${id} opened from ${req.socket.remoteAddress} (${sessions.size}/${maxSessions})`);
@@ -264,7 +291,9 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
               log(`session ${id} reaped after ${idleTimeoutS}s idle (${sessions.size}/${maxSessions})`);
               if (live.socket.readyState === live.socket.OPEN)
                 live.socket.send(
-                  JSON.stringify(errorBody(ERROR_CODES.session, `Session closed: idle for more than ${idleTimeoutS}s`)),
+                  JSON.stringify(
+                    errorBody(ERROR_CODES.session, `Session closed: idle for more than ${idleTimeoutS}s`),
+                  ),
                 );
               live.socket.close(1001, 'idle timeout');
               // A half-open peer never answers the close handshake.

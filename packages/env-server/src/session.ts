@@ -79,7 +79,10 @@ export class EnvSession {
       case 'step': {
         if (!this.started) throw new ProtocolError(ERROR_CODES.execution, 'No episode yet: send reset first');
         if (this.done)
-          throw new ProtocolError(ERROR_CODES.execution, 'The episode is over: send reset to start the next one');
+          throw new ProtocolError(
+            ERROR_CODES.execution,
+            'The episode is over: send reset to start the next one',
+          );
         const result = await this.step(message.data);
         this.stepCount += 1;
         this.episodeReturn += result.reward;

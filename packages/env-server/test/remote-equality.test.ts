@@ -8,7 +8,14 @@ import { BLACKJACK, gymRegistry, NUMBER_LINE, replyFor, serve } from './helpers.
  * auto-reset) and records every frame: prompt, images, reward, flags, info.
  */
 async function play(env: TextEnv<any, any>, seed: number, labels: readonly string[], steps: number) {
-  const frames: { text: string; images: any[]; reward?: number; terminated?: boolean; truncated?: boolean; info: unknown }[] = [];
+  const frames: {
+    text: string;
+    images: any[];
+    reward?: number;
+    terminated?: boolean;
+    truncated?: boolean;
+    info: unknown;
+  }[] = [];
   let current = await env.reset({ seed });
   for (let t = 0; t < steps; t++) {
     const prompt = env.prompt(current.observation, current.info);
@@ -49,7 +56,8 @@ describe.each([
       for (let i = 0; i < a.length; i++) {
         expect(b[i]!.text).toBe(a[i]!.text);
         expect(b[i]!.images.length).toBe(a[i]!.images.length);
-        for (let k = 0; k < a[i]!.images.length; k++) expect(imagesEqual(b[i]!.images[k], a[i]!.images[k])).toBe(true);
+        for (let k = 0; k < a[i]!.images.length; k++)
+          expect(imagesEqual(b[i]!.images[k], a[i]!.images[k])).toBe(true);
         expect(b[i]!.reward).toBe(a[i]!.reward);
         expect(b[i]!.terminated).toBe(a[i]!.terminated);
         expect(b[i]!.truncated).toBe(a[i]!.truncated);
