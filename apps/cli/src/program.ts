@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerEnvServe } from './commands/env-serve.js';
 import { registerEval } from './commands/eval.js';
 import { registerPlay } from './commands/play.js';
 import { registerPlugins } from './commands/plugins.js';
@@ -32,6 +33,7 @@ Examples:
   $ rl4vlm play --env gym-cards/NumberLine-v0    # play it yourself
   $ rl4vlm serve runs/my-run                     # a trained policy behind the OpenAI-compatible API
   $ rl4vlm web runs/my-run                       # the playground in a browser, checkpoint preloaded
+  $ rl4vlm env-serve --env gym-cards/Blackjack-v0 # an env over OpenEnv's WebSocket protocol
   $ rl4vlm plugins list
   $ rl4vlm rollout-worker --redis redis://host:6379 --workers 2   # rollouts for a learner elsewhere`,
     );
@@ -46,5 +48,6 @@ Examples:
   registerServe(program);
   registerWeb(program);
   registerRolloutWorker(program);
+  registerEnvServe(program);
   return program;
 }

@@ -8,6 +8,7 @@ import {
   type PluginRegistry,
   requireOracle,
 } from './plugins/index.js';
+import { addRemoteEnv } from './plugins/remote-env.js';
 
 /** Flags every command that makes envs accepts. */
 export interface CommonFlags {
@@ -73,6 +74,7 @@ export async function setup(flags: CommonFlags, overrides: Record<string, unknow
   const discover = config.discover || Boolean(flags.discover);
   const registry = await createPluginRegistry({ plugins, discover, baseDir });
   for (const warning of registry.warnings) process.stderr.write(`warning: ${warning.message}\n`);
+  await addRemoteEnv(registry, config.env.id);
   registry.envSpec(config.env.id);
   return { config: { ...config, plugins, discover }, baseDir, registry };
 }

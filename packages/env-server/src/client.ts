@@ -159,6 +159,9 @@ export class EnvClient {
       });
       socket.once('open', () => {
         socket.removeListener('error', onError);
+        // An idle session must not keep a process alive (apps rarely close their envs); a request
+        // in flight is kept alive by its timeout timer.
+        (socket as unknown as { _socket?: { unref?: () => void } })._socket?.unref?.();
         resolve(new EnvClient(target, socket, requestTimeoutMs));
       });
     });

@@ -7,10 +7,10 @@ import {
   REMOTE_ENV_ID_PATTERN,
   type ResetOptions,
   type ResetResult,
+  type Rng,
   type Space,
   type SpaceJSON,
   type StepResult,
-  Text,
   type TextInterface,
 } from '@rl4vlm/env';
 import { EnvClient, type EnvClientOptions, EnvConnectionError } from './client.js';
@@ -46,6 +46,27 @@ class RemoteObservationSpace implements Space<RemoteObservation> {
   }
 }
 
+/**
+ * What a {@link RemoteEnv} accepts: any reply text (the server parses it). It knows the server's
+ * action labels when told them, so label-based baselines (`random`) can play remote envs.
+ */
+class RemoteActionSpace implements Space<string> {
+  readonly labels?: readonly string[];
+  constructor(labels?: readonly string[]) {
+    this.labels = labels ? [...labels] : undefined;
+  }
+  sample(rng: Rng): string {
+    if (!this.labels?.length) throw new Error('A remote env without action labels cannot sample an action');
+    return this.labels[rng.int(0, this.labels.length - 1)]!;
+  }
+  contains(x: unknown): x is string {
+    return typeof x === 'string';
+  }
+  toJSON(): SpaceJSON {
+    return { type: 'Text', minLength: 0, maxLength: 1_000_000 };
+  }
+}
+
 /** Options of {@link RemoteEnv}. */
 export interface RemoteEnvOptions extends EnvClientOptions {
   /** Env servers (`ws://host:port`); this env starts on `urls[index % urls.length]` and fails over to the next. */
@@ -54,6 +75,8 @@ export interface RemoteEnvOptions extends EnvClientOptions {
   index?: number;
   /** Called with a line when the env fails over or reconnects. */
   onLog?: (line: string) => void;
+  /** The server's action labels (from `/metadata`), exposed as `actionSpace.labels`. */
+  actionLabels?: readonly string[] | null;
 }
 
 function toObservation(wire: WireObservation): RemoteObservation {
@@ -82,7 +105,7 @@ function toObservation(wire: WireObservation): RemoteObservation {
  */
 export class RemoteEnv implements Env<RemoteObservation, string> {
   readonly observationSpace = new RemoteObservationSpace();
-  readonly actionSpace = new Text({ maxLength: 1_000_000, charset: '' });
+  readonly actionSpace: RemoteActionSpace;
   readonly metadata = { renderModes: ['rgb_array'] };
   spec?: Env['spec'];
   /** Connections opened so far (1 + reconnections). */
@@ -96,6 +119,7 @@ export class RemoteEnv implements Env<RemoteObservation, string> {
   constructor(options: RemoteEnvOptions) {
     if (options.urls.length === 0) throw new RangeError('RemoteEnv needs at least one env server URL');
     this.options = options;
+    this.actionSpace = new RemoteActionSpace(options.actionLabels ?? undefined);
     this.serverIndex = (options.index ?? 0) % options.urls.length;
   }
 
@@ -230,8 +254,12 @@ export function remoteUrls(id: string): string[] {
 /** Options of {@link remoteEnvSpec}. */
 export interface RemoteEnvSpecOptions extends EnvClientOptions {
   onLog?: (line: string) => void;
+  /** The servers' action labels (from `/metadata`). */
+  actionLabels?: readonly string[] | null;
   /** One line for listings (e.g. the served env's id). */
   description?: string;
+  /** The served env's expert, when the client knows it (the same env registered locally). */
+  oracle?: EnvSpec['oracle'];
 }
 
 /**
@@ -257,5 +285,6 @@ export function remoteEnvSpec(id: string, options: RemoteEnvSpecOptions = {}): E
       return new RemoteEnv({ ...options, urls, index: made++ });
     },
     text: () => remoteText,
+    ...(options.oracle ? { oracle: options.oracle } : {}),
   };
 }

@@ -7,6 +7,8 @@ export interface ServerMetadata {
   env_id: string;
   action_labels: string[] | null;
   text: boolean;
+  /** The env's keyword arguments on the server, defaults included. */
+  kwargs: Record<string, unknown>;
   text_options: Record<string, unknown> | null;
   max_sessions: number;
   idle_timeout_s: number;

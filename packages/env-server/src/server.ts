@@ -9,6 +9,7 @@ import {
   type TextOptions,
 } from '@rl4vlm/env';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { toJsonSafe } from './json-safe.js';
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -101,7 +102,8 @@ function refuseUpgrade(socket: Socket, status: number, reason: string, body: Err
  * `GET /health`, `/metadata`, `/schema` describe the server. Resolves once listening.
  *
  * @example
- * import '@rl4vlm/gym-cards'; // registers gym-cards/* in the default registry
+ * import { registerGymCards } from '@rl4vlm/gym-cards';
+ * registerGymCards(); // gym-cards/* in the default registry
  * const server = await createEnvServer({ envId: 'gym-cards/NumberLine-v0', port: 8000 });
  * console.log(server.wsUrl); // ws://127.0.0.1:8000/ws
  * await server.close();
@@ -128,6 +130,7 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
     throw new RangeError(`maxMessageBytes must be an integer >= 1024, got ${maxMessageBytes}`);
   if (token !== undefined && token.length === 0) throw new RangeError('token must not be empty');
   const spec = registry.spec(envId);
+  const resolvedKwargs = registry.resolveKwargs(envId, kwargs);
   const makeSessionEnv = (): SessionEnv => {
     const env = registry.make(envId, kwargs);
     return spec.text ? { env, textEnv: new TextEnv(env, spec.text(text), { onInvalid }) } : { env };
@@ -144,6 +147,7 @@ export async function createEnvServer(options: EnvServerOptions): Promise<EnvSer
     env_id: envId,
     action_labels: labels,
     text: Boolean(spec.text),
+    kwargs: toJsonSafe(resolvedKwargs),
     text_options: spec.text ? text : null,
     max_sessions: maxSessions,
     idle_timeout_s: idleTimeoutS,

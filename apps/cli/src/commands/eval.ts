@@ -4,6 +4,7 @@ import { evaluate, makeTextEnvs } from '@rl4vlm/trainer';
 import type { Command } from 'commander';
 import { type AppConfig, validateAppConfig } from '../config/index.js';
 import { createPluginRegistry, type PluginRegistry } from '../plugins/index.js';
+import { addRemoteEnv } from '../plugins/remote-env.js';
 import { writeGallery } from '../run/gallery.js';
 import { ProgressReporter } from '../run/progress.js';
 import { findRun, readRunConfig } from '../run/run-folder.js';
@@ -37,6 +38,7 @@ export async function runEvalCommand(flags: EvalFlags, print: (s: string) => voi
       discover: config.discover,
       baseDir: run.dir,
     });
+    await addRemoteEnv(registry, config.env.id);
     config = { ...config, eval: { ...config.eval, ...(overrides.eval as object) } };
     policyId = flags.policy ?? runPolicyId(run.dir) ?? '';
     if (!policyId) throw new Error(`Run ${run.dir} has no checkpoint yet; pass --policy`);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { type AppConfig, PRESETS, validateAppConfig } from '../config/index.js';
 import { formatTable, num, percent } from '../format/table.js';
 import { createPluginRegistry } from '../plugins/index.js';
+import { addRemoteEnv } from '../plugins/remote-env.js';
 import { writeReport } from '../report/index.js';
 import { ProgressReporter } from '../run/progress.js';
 import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/run-folder.js';
@@ -108,6 +109,7 @@ export async function runResumeCommand(
     discover: config.discover,
     baseDir: run.dir,
   });
+  await addRemoteEnv(registry, config.env.id);
   registry.envSpec(config.env.id);
   print(`Resuming ${run.name} from ${run.dir}`);
   const reporter = new ProgressReporter();
