@@ -84,6 +84,11 @@ export function decodeWirePng(bytes: Uint8Array): Image {
     const filter = raw[y * (stride + 1)]!;
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
+    if (filter === 0) {
+      // What this codec writes: the row as it is.
+      rows.set(raw.subarray(src, src + stride), dst);
+      continue;
+    }
     for (let x = 0; x < stride; x++) {
       const a = x >= bpp ? rows[dst + x - bpp]! : 0;
       const b = y > 0 ? rows[dst - stride + x]! : 0;
