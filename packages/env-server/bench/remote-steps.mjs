@@ -41,10 +41,14 @@ async function measure(textEnvs, labels) {
 function startServer(envId) {
   const script = fileURLToPath(new URL('./serve-child.mjs', import.meta.url));
   const child = spawn(process.execPath, [script, envId], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout.once('data', (d) => resolve({ child, url: d.toString().trim() })));
+  return new Promise((resolve) =>
+    child.stdout.once('data', (d) => resolve({ child, url: d.toString().trim() })),
+  );
 }
 
-console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; ${seconds} s per measurement; Node ${process.version}`);
+console.log(
+  `CPU: ${cpus()[0]?.model} × ${cpus().length}; ${seconds} s per measurement; Node ${process.version}`,
+);
 console.log('| env | in process, 1 env | remote, 1 session | remote, 32 sessions |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [envId, labels] of envs) {

@@ -23,7 +23,11 @@ function filteredPng(img: { width: number; height: number; data: Uint8Array }, f
       const c = at(x - 3, y - 1);
       const p = a + b - c;
       const paeth =
-        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predicted = [0, a, b, (a + b) >> 1, paeth][filter]!;
       raw[y * (stride + 1) + 1 + x] = (at(x, y) - predicted) & 0xff;
     }

@@ -33,6 +33,7 @@ const COMMANDS = [
   ['report'],
   ['serve'],
   ['web'],
+  ['env-serve'],
 ];
 
 describe('--help', () => {
