@@ -63,4 +63,14 @@ describe('registry', () => {
     r.register({ id: 'a/B-v0', factory: () => new WalkEnv() });
     expect(() => r.register({ id: 'a/B-v0', factory: () => new WalkEnv() })).toThrow(/already registered/);
   });
+  it('accepts remote: ids of served envs and names both id forms when an id is neither', () => {
+    const registry = new EnvRegistry();
+    const factory = () => new WalkEnv();
+    registry.register({ id: 'remote:ws://127.0.0.1:8000,wss://10.0.0.6:9000/ws', factory });
+    expect(registry.has('remote:ws://127.0.0.1:8000,wss://10.0.0.6:9000/ws')).toBe(true);
+    for (const bad of ['remote:http://x:1', 'remote:ws://a, ws://b', 'remote:'])
+      expect(() => registry.register({ id: bad, factory })).toThrow(
+        /namespace\/Name-vN.*remote:ws:\/\/host:port/,
+      );
+  });
 });

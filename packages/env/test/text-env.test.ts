@@ -64,4 +64,37 @@ describe('TextEnv', () => {
       expect(results.map((r) => r.truncated)).toEqual([false, false, true]);
     }
   });
+  it('stepAction plays an action chosen without text and records it as parsed', async () => {
+    const env = new TextEnv(new WalkEnv(), walkText);
+    const { info } = await env.reset({ seed: 4 });
+    const r = await env.stepAction(0);
+    expect(r.info.parse).toEqual({ ok: true, action: 0 });
+    expect(r.info.pos).toBe((info.pos as number) - 1);
+    // The text layer reads the new state next: a reply now parses against it.
+    const next = await env.step('{"action": "right"}');
+    expect(next.info.pos).toBe(info.pos);
+    await expect(new TextEnv(new WalkEnv(), walkText).stepAction(1)).rejects.toThrow(/reset/);
+  });
+
+  it('a passthrough text layer hands the reply to the env unparsed and keeps its info.parse', async () => {
+    const seen: string[] = [];
+    const inner = new WalkEnv();
+    const parsingEnv = {
+      observationSpace: inner.observationSpace,
+      actionSpace: inner.actionSpace,
+      reset: (o: any) => inner.reset(o),
+      render: () => inner.render(),
+      close: () => inner.close(),
+      step: (reply: any) => {
+        seen.push(reply);
+        const r = inner.step(1);
+        return { ...r, info: { ...r.info, parse: { ok: false, error: 'from the server' } } };
+      },
+    };
+    const env = new TextEnv(parsingEnv as any, { ...walkText, passthrough: true });
+    await env.reset({ seed: 1 });
+    const r = await env.step('free text');
+    expect(seen).toEqual(['free text']);
+    expect(r.info.parse).toEqual({ ok: false, error: 'from the server' });
+  });
 });
