@@ -140,7 +140,13 @@ export async function startWeb(
   const run = target ? webTarget(target, flags.runsDir) : undefined;
   const server = createWebServer(appDir, run?.checkpointDir);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${flags.port} on 127.0.0.1 is in use: pass --port <n> (0 picks a free one)`)
+          : error,
+      ),
+    );
     server.listen(flags.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;

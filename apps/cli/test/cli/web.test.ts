@@ -45,6 +45,16 @@ describe('rl4vlm web', () => {
     expect((await get('/missing.js')).status).toBe(404);
   });
 
+  it('names a port in use and how to pick another', async () => {
+    const { app } = fixture();
+    const first = await startWeb(undefined, { port: 0, app, open: false, runsDir: 'runs' }, () => {});
+    closers.push(first.close);
+    const port = Number(new URL(first.url).port);
+    await expect(startWeb(undefined, { port, app, open: false, runsDir: 'runs' }, () => {})).rejects.toThrow(
+      `Port ${port} on 127.0.0.1 is in use: pass --port <n> (0 picks a free one)`,
+    );
+  });
+
   it('says how to build the app when it is missing, and what a target must be', () => {
     const { root } = fixture();
     expect(() => findWebApp(path.join(root, 'nowhere'))).toThrow(/not built .*pnpm --filter web build/);
