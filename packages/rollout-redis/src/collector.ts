@@ -51,6 +51,13 @@ export interface RedisRolloutsOptions {
   /** Names this run's jobs and weights; default a random id per learner process. */
   runId?: string;
   log?: (message: string) => void;
+  /**
+   * 0 (default, synchronous): every sample comes from the current weights, and a run equals the
+   * in-process run. 1: the next update's rollouts are enqueued with the current weights and played
+   * while the learner updates; their samples are one version old, so PPO must take its ratio
+   * against the behaviour log-probs the workers recorded (`oldLogProbs: 'generation'`).
+   */
+  staleness?: 0 | 1;
   /** Called with each update's {@link CollectStats} (the CLI appends them to `rollouts.jsonl`). */
   onStats?: (stats: CollectStats) => void;
 }
@@ -70,8 +77,29 @@ export interface CollectStats {
   requeued: number;
   /** Workers that returned results. */
   workers: string[];
+  /** The policy version (update index) whose weights played this update. */
+  weightsVersion: number;
   /** Policy versions between the weights that played and the weights updated (0: synchronous). */
   staleness: number;
+}
+
+interface Published {
+  ref: WeightsRef;
+  blob: Uint8Array;
+}
+interface Range {
+  shard: number;
+  from: number;
+  count: number;
+}
+/** One update's jobs, enqueued. */
+interface Batch {
+  update: number;
+  seed: number;
+  numSteps: number;
+  generate: Record<string, unknown>;
+  weights: Published;
+  ranges: Range[];
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -95,6 +123,8 @@ export class RedisRollouts {
   private readonly redis: Redis;
   private readonly url: string;
   private readonly log: (m: string) => void;
+  /** With `staleness: 1`: the next update's jobs, already enqueued. */
+  private pending: Batch | undefined;
 
   constructor(private readonly o: RedisRolloutsOptions) {
     this.runId = o.runId ?? randomUUID().slice(0, 8);
@@ -123,100 +153,37 @@ export class RedisRollouts {
     }
   }
 
-  /** A {@link RolloutCollector}: one update's rollout, played by the workers. */
+  /**
+   * A {@link RolloutCollector}: one update's rollout, played by the workers. With `staleness: 1`
+   * it also enqueues the next update's jobs with the current weights before it returns, so the
+   * workers play them while the learner updates.
+   */
   readonly collect: RolloutCollector = async (options: RolloutOptions): Promise<Rollout> => {
     const started = performance.now();
-    const n = options.envs.length;
     const u = options.update;
     const policy = options.policy as unknown as Partial<HasTrainableVariables>;
     if (typeof policy.trainableVariables !== 'function')
       throw new Error(
         `Policy '${options.policy.id}' has no trainableVariables(): its weights cannot be sent to workers`,
       );
-    const blob = encodeWeights(policy as HasTrainableVariables);
-    const store = this.o.weights ?? { kind: 'redis' };
-    const publish = () => this.guard(() => publishWeights(this.redis, store, this.runId, u, blob));
-    let ref: WeightsRef = await publish();
-
-    const jobs = Math.min(n, Math.max(1, this.o.jobsPerUpdate ?? 4));
-    const ranges = Array.from({ length: jobs }, (_, k) => {
-      const from = Math.floor((k * n) / jobs);
-      return { shard: k, from, count: Math.floor(((k + 1) * n) / jobs) - from };
-    });
-    const dataOf = (r: (typeof ranges)[number]): RolloutJob => ({
-      format: 'rl4vlm.rollout-job/v1',
-      runId: this.runId,
-      update: u,
-      shard: r.shard,
-      seed: options.seed,
-      envOffset: r.from,
-      numEnvs: r.count,
-      numSteps: options.numSteps,
-      generate: { ...options.generate },
-      env: this.o.env,
-      policy: this.o.policy,
-      weights: ref,
-    });
-    const attempts = this.o.attempts ?? 3;
-    const enqueue = (r: (typeof ranges)[number]) =>
-      this.guard(() =>
-        this.queue.add('rollout', dataOf(r), {
-          jobId: rolloutJobId(this.runId, u, r.shard),
-          attempts,
-          backoff: { type: 'fixed', delay: 200 },
-          removeOnComplete: false,
-          removeOnFail: false,
-        }),
-      );
-    for (const r of ranges) await enqueue(r);
-
-    const results = new Map<number, RolloutResult>();
-    let retries = 0;
-    let requeued = 0;
-    while (results.size < jobs) {
-      if (options.shouldStop?.()) {
-        await this.removeJobs(u, ranges.length).catch(() => {});
-        throw new RolloutStopped();
-      }
-      await sleep(this.o.pollMs ?? 200);
-      for (const r of ranges) {
-        if (results.has(r.shard)) continue;
-        const id = rolloutJobId(this.runId, u, r.shard);
-        const job = (await this.guard(() => this.queue.getJob(id))) as Job | undefined;
-        if (!job) {
-          // Redis lost the job (restarted without persistence): publish the weights again if they
-          // went too, and enqueue the same job id; a worker still playing the old copy cannot finish it.
-          if (!(await this.guard(() => weightsPresent(this.redis, ref)))) ref = await publish();
-          this.log(`rollout: job ${id} is gone from Redis (restart?); enqueued again`);
-          requeued += 1;
-          await enqueue(r);
-          continue;
-        }
-        const state = await this.guard(() => job.getState());
-        if (state === 'completed') {
-          const parsed = rolloutResultSchema.safeParse(job.returnvalue);
-          if (
-            !parsed.success ||
-            parsed.data.weightsSha256 !== ref.sha256 ||
-            parsed.data.steps.length !== options.numSteps
-          )
-            throw new Error(
-              `rollout job ${id} returned an invalid result (worker version differs from the learner's?)`,
-            );
-          results.set(r.shard, parsed.data);
-          retries += Math.max(0, job.attemptsMade - 1);
-          options.onStep?.(Math.floor((options.numSteps * results.size) / jobs), options.numSteps);
-        } else if (state === 'failed') {
-          throw new RolloutJobFailedError(id, job.attemptsMade, job.failedReason ?? 'unknown error');
-        }
-      }
+    const current = await this.publish(u, encodeWeights(policy as HasTrainableVariables));
+    let batch = this.pending;
+    this.pending = undefined;
+    if (batch && (batch.update !== u || batch.seed !== options.seed || batch.numSteps !== options.numSteps)) {
+      await this.removeJobs(batch.update, batch.ranges.length).catch(() => {});
+      batch = undefined;
     }
+    batch ??= await this.enqueue(options, u, current);
+    if ((this.o.staleness ?? 0) === 1) this.pending = await this.enqueue(options, u + 1, current);
+
+    const { results, retries, requeued } = await this.gather(batch, options);
     const waitSeconds = (performance.now() - started) / 1000;
 
     // steps[t][global env] from the job results, then the learner's own envs replay them.
+    const n = options.envs.length;
     const records: StepRecord[][] = Array.from({ length: options.numSteps }, () => new Array<StepRecord>(n));
     const ownerOf = new Array<string>(n);
-    for (const r of ranges) {
+    for (const r of batch.ranges) {
       const res = results.get(r.shard)!;
       res.steps.forEach((row, t) => {
         if (row.length !== r.count)
@@ -244,24 +211,137 @@ export class RedisRollouts {
       }
     }
     const replaySeconds = (performance.now() - replayStarted) / 1000;
-    await this.removeJobs(u, ranges.length).catch(() => {});
-    if (ref.location.kind === 'redis') await this.redis.del(ref.location.key).catch(() => {});
+    await this.removeJobs(u, batch.ranges.length).catch(() => {});
+    const where = (p: Published | undefined) => JSON.stringify(p?.ref.location);
+    if (where(batch.weights) !== where(this.pending?.weights)) await this.unpublish(batch.weights.ref);
     rollout.seconds = (performance.now() - started) / 1000;
     const stats: CollectStats = {
       update: u,
-      jobs,
+      jobs: batch.ranges.length,
       waitSeconds,
       replaySeconds,
       seconds: rollout.seconds,
       retries,
       requeued,
       workers: [...new Set([...results.values()].map((r) => r.worker))].sort(),
-      staleness: 0,
+      weightsVersion: batch.weights.ref.version,
+      staleness: u - batch.weights.ref.version,
     };
     this.stats.push(stats);
     this.o.onStats?.(stats);
     return rollout;
   };
+
+  private async publish(version: number, blob: Uint8Array): Promise<Published> {
+    const store = this.o.weights ?? { kind: 'redis' };
+    const ref = await this.guard(() => publishWeights(this.redis, store, this.runId, version, blob));
+    return { ref, blob };
+  }
+
+  private async unpublish(ref: WeightsRef): Promise<void> {
+    if (ref.location.kind === 'redis') await this.redis.del(ref.location.key).catch(() => {});
+  }
+
+  /** Enqueues update `update`'s jobs, to be played with `weights`. */
+  private async enqueue(options: RolloutOptions, update: number, weights: Published): Promise<Batch> {
+    const n = options.envs.length;
+    const jobs = Math.min(n, Math.max(1, this.o.jobsPerUpdate ?? 4));
+    const batch: Batch = {
+      update,
+      seed: options.seed,
+      numSteps: options.numSteps,
+      generate: { ...options.generate },
+      weights,
+      ranges: Array.from({ length: jobs }, (_, k) => {
+        const from = Math.floor((k * n) / jobs);
+        return { shard: k, from, count: Math.floor(((k + 1) * n) / jobs) - from };
+      }),
+    };
+    for (const r of batch.ranges) await this.enqueueJob(batch, r);
+    return batch;
+  }
+
+  private enqueueJob(batch: Batch, r: Range) {
+    const data: RolloutJob = {
+      format: 'rl4vlm.rollout-job/v1',
+      runId: this.runId,
+      update: batch.update,
+      shard: r.shard,
+      seed: batch.seed,
+      envOffset: r.from,
+      numEnvs: r.count,
+      numSteps: batch.numSteps,
+      generate: batch.generate,
+      env: this.o.env,
+      policy: this.o.policy,
+      weights: batch.weights.ref,
+    };
+    return this.guard(() =>
+      this.queue.add('rollout', data, {
+        jobId: rolloutJobId(this.runId, batch.update, r.shard),
+        attempts: this.o.attempts ?? 3,
+        backoff: { type: 'fixed', delay: 200 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      }),
+    );
+  }
+
+  /** Waits for every job of `batch`: a lost job is enqueued again, a failed one stops the run. */
+  private async gather(batch: Batch, options: RolloutOptions) {
+    const results = new Map<number, RolloutResult>();
+    let retries = 0;
+    let requeued = 0;
+    const jobs = batch.ranges.length;
+    while (results.size < jobs) {
+      if (options.shouldStop?.()) {
+        await this.removeJobs(batch.update, jobs).catch(() => {});
+        throw new RolloutStopped();
+      }
+      await sleep(this.o.pollMs ?? 200);
+      for (const r of batch.ranges) {
+        if (results.has(r.shard)) continue;
+        const id = rolloutJobId(this.runId, batch.update, r.shard);
+        // The state first, then the job: a job read before it finished has no result yet.
+        const state = await this.guard(() => this.queue.getJobState(id));
+        const job =
+          state === 'completed' || state === 'failed'
+            ? ((await this.guard(() => this.queue.getJob(id))) as Job | undefined)
+            : undefined;
+        if (state === 'unknown' || ((state === 'completed' || state === 'failed') && !job)) {
+          // Redis lost the job (restarted without persistence): publish the weights again if they
+          // went too, and enqueue the same job id; a worker still playing the old copy cannot finish it.
+          if (!(await this.guard(() => weightsPresent(this.redis, batch.weights.ref))))
+            batch.weights = await this.publish(batch.weights.ref.version, batch.weights.blob);
+          this.log(`rollout: job ${id} is gone from Redis (restart?); enqueued again`);
+          requeued += 1;
+          await this.enqueueJob(batch, r);
+          continue;
+        }
+        if (!job) continue; // waiting, delayed (a retry's backoff) or active
+        if (state === 'completed') {
+          const parsed = rolloutResultSchema.safeParse(job.returnvalue);
+          const problem = !parsed.success
+            ? `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`
+            : parsed.data.weightsSha256 !== batch.weights.ref.sha256
+              ? `played weights ${parsed.data.weightsSha256.slice(0, 12)}, expected ${batch.weights.ref.sha256.slice(0, 12)}`
+              : parsed.data.steps.length !== batch.numSteps
+                ? `${parsed.data.steps.length} steps, expected ${batch.numSteps}`
+                : undefined;
+          if (problem || !parsed.success)
+            throw new Error(
+              `rollout job ${id} returned an invalid result (${problem}): does the worker run the learner's version?`,
+            );
+          results.set(r.shard, parsed.data);
+          retries += Math.max(0, job.attemptsMade - 1);
+          options.onStep?.(Math.floor((batch.numSteps * results.size) / jobs), batch.numSteps);
+        } else if (state === 'failed') {
+          throw new RolloutJobFailedError(id, job.attemptsMade, job.failedReason ?? 'unknown error');
+        }
+      }
+    }
+    return { results, retries, requeued };
+  }
 
   private async removeJobs(update: number, jobs: number): Promise<void> {
     for (let k = 0; k < jobs; k++) {
@@ -270,8 +350,13 @@ export class RedisRollouts {
     }
   }
 
-  /** Disconnects from Redis (jobs and workers are left as they are). */
+  /** Removes jobs enqueued ahead, disconnects from Redis (workers are left as they are). */
   async close(): Promise<void> {
+    if (this.pending) {
+      await this.removeJobs(this.pending.update, this.pending.ranges.length).catch(() => {});
+      await this.unpublish(this.pending.weights.ref);
+      this.pending = undefined;
+    }
     await this.queue.close().catch(() => {});
     this.redis.disconnect();
   }

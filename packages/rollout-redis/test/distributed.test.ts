@@ -35,12 +35,12 @@ const timing = new Set(['rolloutSeconds', 'updateSeconds', 'tokensPerSecond', 'e
 const comparable = (ms: MetricsRecord[]) =>
   ms.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !timing.has(k))));
 
-async function inProcess(numUpdates: number) {
+async function inProcess(numUpdates: number, extra: PpoConfigInput = {}) {
   const policy = makeTestPolicy({ seed: 3 });
   const r = await runPpo({
     policy,
     envs: makeTestEnvs({}, NUM_ENVS),
-    config: { ...config, numUpdates },
+    config: { ...config, ...extra, numUpdates },
     seed: 7,
     log: () => {},
   });
@@ -118,12 +118,17 @@ describe.skipIf(!bin)('rollouts on Redis with 3 worker processes (real redis-ser
       log: () => {},
       ...extra,
     });
-  const distributed = async (rollouts: RedisRollouts, numUpdates: number, extra = {}) => {
+  const distributed = async (
+    rollouts: RedisRollouts,
+    numUpdates: number,
+    extra = {},
+    configExtra: PpoConfigInput = {},
+  ) => {
     const policy = makeTestPolicy({ seed: 3 });
     const r = await runPpo({
       policy,
       envs: makeTestEnvs({}, NUM_ENVS),
-      config: { ...config, numUpdates },
+      config: { ...config, ...configExtra, numUpdates },
       seed: 7,
       collect: rollouts.collect,
       log: () => {},
@@ -155,6 +160,27 @@ describe.skipIf(!bin)('rollouts on Redis with 3 worker processes (real redis-ser
       ]);
       // The envs really were split: more than one worker process played them.
       expect(new Set(rollouts.stats.flatMap((s) => s.workers)).size).toBeGreaterThan(1);
+    } finally {
+      await rollouts.close();
+    }
+  });
+
+  it('one version of staleness: update u > 0 is played with the weights of u - 1 while the learner updates, and says so', async () => {
+    await startWorkers();
+    const rollouts = learner({}, { staleness: 1 });
+    const behaviour: PpoConfigInput = { oldLogProbs: 'generation' };
+    try {
+      const got = await distributed(rollouts, 3, {}, behaviour);
+      expect(rollouts.stats.map((s) => [s.update, s.weightsVersion, s.staleness])).toEqual([
+        [0, 0, 0],
+        [1, 0, 1],
+        [2, 1, 1],
+      ]);
+      const sync = await inProcess(2, behaviour);
+      expect(got.metrics[0]).toEqual(sync.metrics[0]); // update 0: nothing to be stale against
+      expect(got.metrics[1]!.meanActionLogProb).not.toEqual(sync.metrics[1]!.meanActionLogProb);
+      // The ratio is taken against the behaviour log-probs: one version old, it starts away from 1.
+      expect(got.metrics[1]!.approxKl as number).toBeGreaterThan(sync.metrics[1]!.approxKl as number);
     } finally {
       await rollouts.close();
     }

@@ -190,6 +190,7 @@ function redisRollouts(config: AppConfig, runDir: string, reporter?: ProgressRep
     policy: { id: config.policy.id, options: { seed: config.seed, ...config.policy.options } },
     jobsPerUpdate: r.jobsPerUpdate,
     attempts: r.attempts,
+    staleness: r.staleness,
     unreachableAfterMs: r.unreachableAfterSeconds * 1000,
     weights,
     log: (m) => reporter?.log(m),

@@ -82,5 +82,16 @@ describe.skipIf(!bin)('rl4vlm rollout-worker + train with rollout.backend=redis 
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rollout\.url.*required when rollout\.backend is 'redis'/);
+    const stale = await runCli([
+      'train',
+      '--preset',
+      'smoke',
+      '--set',
+      'rollout.backend=redis',
+      'rollout.url=redis://127.0.0.1:1',
+      'rollout.staleness=1',
+    ]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/rollout\.staleness.*needs ppo\.oldLogProbs: 'generation'/);
   });
 });
