@@ -13,9 +13,11 @@ afterEach(() => {
 });
 
 /** Starts a real server process and resolves with its ws URL. */
-function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
+function startServerProcess(port = 0): Promise<{ child: ChildProcess; url: string }> {
   const script = fileURLToPath(new URL('./fixtures/serve-child.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, NUMBER_LINE, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, NUMBER_LINE, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve({ child, url: d.toString().trim() }));
@@ -93,5 +95,32 @@ describe('an env server killed mid-episode', () => {
     expect(error.message).toContain(a.url);
     expect(error.message).toContain('ws://127.0.0.1:1');
     expect(error.message).toMatch(/rl4vlm env-serve/);
+  });
+  it('reconnects to the same server once it is back, and plays the next episode there', {
+    timeout: 60_000,
+  }, async () => {
+    const first = await startServerProcess();
+    const port = Number(new URL(first.url).port);
+    const env = new RemoteEnv({ urls: [first.url] });
+    await env.reset({ seed: 3 });
+    await env.stepAction('+');
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const cut = await env.step('{"action": "+"}');
+    expect(cut).toMatchObject({
+      truncated: true,
+      terminated: false,
+      reward: 0,
+      info: { errorCode: 'CONNECTION_LOST' },
+    });
+    // The server comes back on its port (a restarted container, a sidecar supervisor).
+    const second = await startServerProcess(port);
+    expect(second.url).toBe(first.url);
+    const again = await env.reset({ seed: 3 });
+    expect(again.observation.prompt).toContain('<image>');
+    expect(env.connections).toBe(2);
+    const step = await env.stepAction('+');
+    expect(step.info.error).toBeUndefined();
+    await env.close();
   });
 });
