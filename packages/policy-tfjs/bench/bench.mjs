@@ -1,6 +1,6 @@
 // Benchmark of a preset (default tiny) at batch 16 with a 300×300 observation (run `pnpm build` first).
 // Usage: node bench/bench.mjs [--preset tiny|small] [--batch 16] [--new 64] [--patch 16]
-//          [--dist DIR] [--no-recompute]
+//          [--dist DIR] [--no-recompute] [--reps 3]
 // --dist loads another build of this package (e.g. a copy of an older dist/, see bench/compare.mjs);
 // --no-recompute skips the slow generation without KV cache.
 import { loadavg } from 'node:os';
@@ -17,6 +17,7 @@ const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
 const patchSize = arg('patch') === undefined ? undefined : Number(arg('patch'));
 const dist = arg('dist');
+const reps = Number(arg('reps', 3));
 const { builtinCorpus, countParameters, TfjsPolicy } = await import(
   dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
 );
@@ -84,9 +85,9 @@ async function timeTrain(reps) {
 
 await policy.generate(prompts.slice(0, 2), { maxNewTokens: 4 }); // warm-up
 const loadBefore = loadavg()[0];
-const kv = await timeGenerate(true, 3);
+const kv = await timeGenerate(true, reps);
 const noKv = process.argv.includes('--no-recompute') ? undefined : await timeGenerate(false, 1);
-const trained = await timeTrain(3);
+const trained = await timeTrain(reps);
 const params = countParameters(policy.config);
 console.log(
   JSON.stringify(

@@ -1,6 +1,6 @@
 // Runs bench.mjs on an old build and on this build alternately (old, new, old, new, …), each in a
 // fresh process, and prints the per-CPU-second rates of every run and the new/old ratio per pair.
-// Usage: node bench/compare.mjs --old DIR [--pairs 3] [any bench.mjs option, e.g. --preset small]
+// Usage: node bench/compare.mjs --old DIR [--new DIR] [--pairs 3] [any bench.mjs option, e.g. --preset small]
 // DIR holds the old build's dist/ (or is that dist/ itself). Make it before changing the code:
 //   mkdir -p /tmp/policy-tfjs-old && cp -r dist /tmp/policy-tfjs-old/
 // or from a commit: git worktree add /tmp/old <rev>; cd /tmp/old; pnpm install --offline; pnpm build
@@ -22,12 +22,19 @@ const take = (name, fallback) => {
 };
 const oldArg = take('old');
 if (!oldArg) throw new Error('compare.mjs needs --old DIR (a directory with the old build’s dist/)');
+const newArg = take('new');
 const pairs = Number(take('pairs', 3));
-const oldRoot = path.resolve(oldArg);
-const oldDist = existsSync(path.join(oldRoot, 'dist', 'index.js')) ? path.join(oldRoot, 'dist') : oldRoot;
-if (!existsSync(path.join(oldDist, 'index.js'))) throw new Error(`${oldArg}: no dist/index.js there`);
-const modules = path.join(path.dirname(oldDist), 'node_modules');
-if (!existsSync(modules)) symlinkSync(path.join(here, '..', 'node_modules'), modules, 'dir');
+/** The dist/ folder of a build directory, its imports made resolvable. */
+function distOf(arg) {
+  const root = path.resolve(arg);
+  const dist = existsSync(path.join(root, 'dist', 'index.js')) ? path.join(root, 'dist') : root;
+  if (!existsSync(path.join(dist, 'index.js'))) throw new Error(`${arg}: no dist/index.js there`);
+  const modules = path.join(path.dirname(dist), 'node_modules');
+  if (!existsSync(modules)) symlinkSync(path.join(here, '..', 'node_modules'), modules, 'dir');
+  return dist;
+}
+const oldDist = distOf(oldArg);
+const newDist = newArg ? distOf(newArg) : undefined;
 
 const run = (dist) => {
   const out = execFileSync(
@@ -40,7 +47,7 @@ const run = (dist) => {
 const rows = [];
 for (let p = 0; p < pairs; p++) {
   const old = run(oldDist);
-  const now = run(undefined);
+  const now = run(newDist);
   rows.push({ old, now });
   const f = (r) => `gen ${r.perCpuSecond.generatedTokensKvCache} · train ${r.perCpuSecond.trainedTokens}`;
   console.error(`pair ${p + 1}: old ${f(old)} | new ${f(now)} (load ${now.loadAverage})`);

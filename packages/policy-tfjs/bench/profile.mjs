@@ -1,7 +1,10 @@
 // Kernel profile of one training step and one KV-cache decode step (run `pnpm build` first).
-// Usage: node bench/profile.mjs [--preset tiny|small] [--batch 16] [--new 64] [--dist DIR] [--top 14]
-// Prints, per step, each wasm kernel's launch count, time and share of the step's wall time;
-// "outside kernels" is the rest (JS between kernels: tape bookkeeping, row copies, masks).
+// Usage: node bench/profile.mjs [--preset tiny|small] [--batch 16] [--new 64] [--dist DIR] [--top 12]
+// Every wasm kernel is wrapped to add up the CPU time of this process while it runs (CPU time,
+// not wall time: on a shared machine wall time also counts other people's work), by kernel name.
+// "outside kernels" is the rest of the step: JS between kernels (tape bookkeeping, masks, sampling).
+// --dist profiles another build (see compare.mjs), so before and after use the same script.
+import { pathToFileURL } from 'node:url';
 import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -12,12 +15,47 @@ const arg = (name, fallback) => {
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
-const top = Number(arg('top', 14));
-const dist = new URL(`${arg('dist', '../dist').replace(/\/$/, '')}/index.js`, `file://${process.cwd()}/`);
-const lib = await import(arg('dist') ? dist.href : '../dist/index.js');
-const { builtinCorpus, TfjsPolicy } = lib;
-
+const top = Number(arg('top', 12));
+const dist = arg('dist');
+const { builtinCorpus, TfjsPolicy } = await import(
+  dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
+);
 const policy = await TfjsPolicy.create(preset);
+
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+const stats = new Map();
+let depth = 0;
+for (const kernel of tf.getKernelsForBackend(tf.getBackend())) {
+  const run = kernel.kernelFunc;
+  tf.unregisterKernel(kernel.kernelName, kernel.backendName);
+  tf.registerKernel({
+    ...kernel,
+    kernelFunc: (args) => {
+      // A kernel that calls another is counted once, as itself.
+      if (depth++ > 0) {
+        try {
+          return run(args);
+        } finally {
+          depth--;
+        }
+      }
+      const start = cpuUs();
+      try {
+        return run(args);
+      } finally {
+        depth--;
+        const e = stats.get(kernel.kernelName) ?? { count: 0, us: 0 };
+        e.count++;
+        e.us += cpuUs() - start;
+        stats.set(kernel.kernelName, e);
+      }
+    },
+  });
+}
+
 const rng = new Rng(1);
 const prompts = Array.from({ length: batch }, () => {
   const img = createImage(300, 300);
@@ -43,95 +81,69 @@ const train = () => {
   cost.dispose();
 };
 
-function table(title, info, wallMs) {
-  const by = new Map();
-  for (const k of info.kernels) {
-    const e = by.get(k.name) ?? { count: 0, ms: 0 };
-    e.count += 1;
-    e.ms += k.kernelTimeMs;
-    by.set(k.name, e);
-  }
-  const rows = [...by.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0);
+/** Runs `f` `reps` times: CPU µs per run in all and per kernel name. */
+async function measure(f, reps) {
+  stats.clear();
+  const start = cpuUs();
+  for (let r = 0; r < reps; r++) await f();
+  const total = (cpuUs() - start) / reps;
+  return {
+    total,
+    kernels: new Map([...stats].map(([k, e]) => [k, { count: e.count / reps, us: e.us / reps }])),
+  };
+}
+
+/** Prints a measurement as a table of kernels by CPU time. */
+function print(title, { total, kernels }) {
+  const ms = total / 1000;
+  const rows = [...kernels].map(([name, e]) => [name, { count: e.count, ms: e.us / 1000 }]);
+  rows.sort((a, b) => b[1].ms - a[1].ms);
+  const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0);
   const launches = rows.reduce((s, [, e]) => s + e.count, 0);
+  const line = (name, count, t) =>
+    `| ${name} | ${count} | ${t.toFixed(1)} | ${((100 * t) / ms).toFixed(1)}% |`;
   const lines = [
-    `${title}: ${launches} kernel launches, ${wallMs.toFixed(1)} ms wall`,
-    '| kernel | count | ms | share |',
+    `${title}: ${Math.round(launches)} kernel launches, ${ms.toFixed(1)} CPU-ms`,
+    '| kernel | launches | CPU-ms | share |',
     '|---|---:|---:|---:|',
+    ...rows.slice(0, top).map(([name, e]) => line(name, Math.round(e.count), e.ms)),
   ];
-  for (const [name, e] of rows.slice(0, top))
-    lines.push(`| ${name} | ${e.count} | ${e.ms.toFixed(1)} | ${((100 * e.ms) / wallMs).toFixed(1)}% |`);
   const rest = rows.slice(top);
   if (rest.length) {
-    const ms = rest.reduce((s, [, e]) => s + e.ms, 0);
     const count = rest.reduce((s, [, e]) => s + e.count, 0);
     lines.push(
-      `| ${rest.length} other kernels | ${count} | ${ms.toFixed(1)} | ${((100 * ms) / wallMs).toFixed(1)}% |`,
+      line(
+        `${rest.length} other kernels`,
+        Math.round(count),
+        rest.reduce((s, [, e]) => s + e.ms, 0),
+      ),
     );
   }
-  lines.push(
-    `| outside kernels | | ${(wallMs - kernelMs).toFixed(1)} | ${((100 * (wallMs - kernelMs)) / wallMs).toFixed(1)}% |`,
-  );
+  lines.push(line('outside kernels', '', ms - inKernels));
   console.log(lines.join('\n'));
 }
 
-train(); // warm-up (packs weights, grows the heap)
-let t0 = performance.now();
-train();
-const trainWall = performance.now() - t0;
-const trainInfo = { kernels: (await tf.profile(train)).kernels };
-if (process.argv.includes('--shapes')) {
-  const m = new Map();
-  for (const k of trainInfo.kernels.filter((k) => k.name === 'BatchMatMul' || k.name === 'Transpose')) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const e = m.get(key) ?? { count: 0, ms: 0 };
-    e.count++;
-    e.ms += k.kernelTimeMs;
-    m.set(key, e);
-  }
-  for (const [key, e] of [...m].sort((a, b) => b[1].ms - a[1].ms))
-    console.log(`${e.ms.toFixed(1)} ms ×${e.count} ${key}`);
-}
-table(
-  `${preset} training step (batch ${batch}, ${items.reduce((n, it) => n + it.responseTokenIds.length, 0)} reply tokens; wall of an unprofiled step)`,
-  trainInfo,
-  trainWall,
+train(); // warm-up: packs weights, grows the heap
+const replyTokens = items.reduce((n, it) => n + it.responseTokenIds.length, 0);
+print(
+  `${preset} training step (batch ${batch}, ${replyTokens} reply tokens, tfjs Adam)`,
+  await measure(train, 3),
 );
 
-// Decode steps: generate(1 + N) − generate(1) is exactly N KV-cache steps; shown per step.
+// Decode steps: generate(1 + N) minus generate(1) is exactly N KV-cache steps and their sampling.
 const N = 32;
 const gen = (n) => policy.generate(prompts, { seed: 1, maxNewTokens: n });
 await gen(N + 1);
-t0 = performance.now();
-await gen(1);
-const one = performance.now() - t0;
-t0 = performance.now();
-await gen(N + 1);
-const many = performance.now() - t0;
-// tf.profile returns one shared object: keep each call's kernel list.
-const g1 = (await tf.profile(() => gen(1))).kernels;
-const gN = (await tf.profile(() => gen(N + 1))).kernels;
-const counts = (kernels) => {
-  const m = new Map();
-  for (const k of kernels) {
-    const e = m.get(k.name) ?? { count: 0, ms: 0 };
-    e.count++;
-    e.ms += k.kernelTimeMs;
-    m.set(k.name, e);
-  }
-  return m;
-};
-const c1 = counts(g1);
-const perStep = [];
-for (const [name, e] of counts(gN)) {
-  const b = c1.get(name) ?? { count: 0, ms: 0 };
-  const n = (e.count - b.count) / N;
-  for (let i = 0; i < Math.round(n); i++)
-    perStep.push({ name, kernelTimeMs: (e.ms - b.ms) / N / Math.round(n) });
+const one = await measure(() => gen(1), 2);
+const many = await measure(() => gen(N + 1), 2);
+const perStep = new Map();
+for (const [name, e] of many.kernels) {
+  const base = one.kernels.get(name) ?? { count: 0, us: 0 };
+  perStep.set(name, { count: (e.count - base.count) / N, us: (e.us - base.us) / N });
 }
-table(
-  `\n${preset} decode step with KV cache (batch ${batch}; [generate(${N + 1}) − generate(1)] / ${N})`,
-  { kernels: perStep },
-  (many - one) / N,
-);
+print(`\n${preset} prefill + first token (batch ${batch})`, one);
+print(`\n${preset} decode step with KV cache (batch ${batch}; [generate(${N + 1}) − generate(1)] / ${N})`, {
+  total: (many.total - one.total) / N,
+  kernels: perStep,
+});
 policy.dispose();

@@ -58,6 +58,43 @@ describe('Adam', () => {
     expect(() => new Adam([a!], {}, [1, 1])).toThrow(/2 learning-rate scales for 1 variables/);
     expect(() => new Adam([a!], {}, [Number.NaN])).toThrow(/finite and ≥ 0/);
   });
+  it('updates every variable as per-variable torch Adam does (flat buffers, mixed shapes and scales)', () => {
+    const shapes = [[2, 3], [4], [1, 2, 2]];
+    const scales = [1, 0.1, 0];
+    const start = shapes.map((s, i) =>
+      Float64Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(i + j)),
+    );
+    const vars = shapes.map((s, i) => tf.variable(tf.tensor(Float32Array.from(start[i]!), s)));
+    const adam = new Adam(vars, { epsilon: 1e-7 }, scales);
+    // Reference in float64, one variable at a time.
+    const ref = start.map((x) => Float64Array.from(x));
+    const m = start.map((x) => new Float64Array(x.length));
+    const v = start.map((x) => new Float64Array(x.length));
+    for (let t = 1; t <= 4; t++) {
+      const grads = ref.map((x, i) => Float64Array.from(x, (_, j) => Math.cos(t * 3 + i * 5 + j)));
+      adam.apply(
+        grads.map((g, i) => tf.tensor(Float32Array.from(g), shapes[i]!)),
+        0.01,
+      );
+      ref.forEach((x, i) => {
+        for (let j = 0; j < x.length; j++) {
+          const g = Math.fround(grads[i]![j]!);
+          m[i]![j] = 0.9 * m[i]![j]! + 0.1 * g;
+          v[i]![j] = 0.999 * v[i]![j]! + 0.001 * g * g;
+          const denom = Math.sqrt(v[i]![j]!) / Math.sqrt(1 - 0.999 ** t) + 1e-7;
+          x[j]! -= ((0.01 * scales[i]!) / (1 - 0.9 ** t)) * (m[i]![j]! / denom);
+        }
+      });
+    }
+    vars.forEach((x, i) => {
+      const got = x.dataSync();
+      for (let j = 0; j < got.length; j++) expect(got[j]).toBeCloseTo(ref[i]![j]!, 5);
+    });
+    const state = adam.getState();
+    expect(state.m.map((a) => a.length)).toEqual([6, 4, 4]);
+    expect(state.m[1]![0]).toBeCloseTo(m[1]![0]!, 6);
+    adam.dispose();
+  });
 });
 
 describe('GradientAccumulator', () => {
