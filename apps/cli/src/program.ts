@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerEnvServe } from './commands/env-serve.js';
 import { registerEval } from './commands/eval.js';
+import { registerNewEnv } from './commands/new-env.js';
 import { registerPlay } from './commands/play.js';
 import { registerPlugins } from './commands/plugins.js';
 import { registerRender } from './commands/render.js';
@@ -35,7 +36,8 @@ Examples:
   $ rl4vlm web runs/my-run                       # the playground in a browser, checkpoint preloaded
   $ rl4vlm env-serve --env gym-cards/Blackjack-v0 # an env over OpenEnv's WebSocket protocol
   $ rl4vlm plugins list
-  $ rl4vlm rollout-worker --redis redis://host:6379 --workers 2   # rollouts for a learner elsewhere`,
+  $ rl4vlm rollout-worker --redis redis://host:6379 --workers 2   # rollouts for a learner elsewhere
+  $ rl4vlm new-env my-maze                       # write your own env plugin`,
     );
   registerDemo(program);
   registerTrain(program);
@@ -44,6 +46,7 @@ Examples:
   registerPlay(program);
   registerRender(program);
   registerPlugins(program);
+  registerNewEnv(program);
   registerReport(program);
   registerServe(program);
   registerWeb(program);
