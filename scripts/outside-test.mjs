@@ -11,22 +11,36 @@
  * 3. Runs every README example as written: each ```ts / ```js / ```cjs block of a package README is
  *    written to a file (the info string may name it: ```ts walk.ts; the blocks of one README share a
  *    folder, so one can import another), the TypeScript ones are type-checked and compiled by tsc
- *    (strict, NodeNext), `*.test.ts` blocks run under vitest, the others under node.
+ *    (strict, NodeNext), `*.test.ts` blocks run under vitest, the others under node, except blocks
+ *    marked `no-run` (```ts worker.ts no-run), which need a service and are only type-checked.
  * 4. Follows the plugin guide: `rl4vlm new-env`, npm install (pointed at the tarballs), build, test,
  *    `rl4vlm plugins list`, `rl4vlm train --preset smoke` on it, and one copy of @napi-rs/canvas.
  *
  * `node scripts/outside-test.mjs [--keep] [--reuse <folder>]` (--keep leaves the temp folder; it is
  * kept on failure).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const KEEP = process.argv.includes('--keep');
 // --reuse <folder>: skip packing and installing, use a folder a failed or --keep run left (to iterate).
-const REUSE = process.argv.includes('--reuse') ? process.argv[process.argv.indexOf('--reuse') + 1] : undefined;
+const REUSE = process.argv.includes('--reuse')
+  ? process.argv[process.argv.indexOf('--reuse') + 1]
+  : undefined;
 const WORK = REUSE ?? mkdtempSync(path.join(tmpdir(), 'rl4vlm-outside-'));
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 const started = Date.now();
@@ -103,29 +117,30 @@ function packAndCheck(packages, tarballs) {
   }
 }
 
-/** @arethetypeswrong/cli on every tarball, a few at once (each run mostly waits on loading TypeScript). */
+/**
+ * @arethetypeswrong/cli's check (its core, in this one process: the CLI loads TypeScript anew for
+ * every tarball) with the CLI's `--profile node16` rule: every problem counts except those of
+ * node10 resolution (no `exports` support; every package needs Node >= 20).
+ */
 async function checkTypes(packages) {
-  step('published types: @arethetypeswrong/cli --profile node16 (every package needs Node >= 20)');
-  const attw = path.join(ROOT, 'node_modules/.bin/attw');
-  const one = (p) =>
-    new Promise((resolve) => {
-      const child = spawn(attw, [p.tarball, '--profile', 'node16', '--format', 'ascii'], { cwd: ROOT });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('close', (code) => resolve({ p, code, out }));
-    });
-  const queue = [...packages];
-  const results = [];
-  await Promise.all(
-    [1, 2, 3, 4].map(async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) results.push(await one(p));
-    }),
+  step('published types: @arethetypeswrong (profile node16)');
+  const cli = realpathSync(path.join(ROOT, 'node_modules/@arethetypeswrong/cli/package.json'));
+  const core = await import(pathToFileURL(createRequire(cli).resolve('@arethetypeswrong/core')).href);
+  const failed = [];
+  for (const p of packages) {
+    const analysis = await core.checkPackage(
+      core.createPackageFromTarballData(new Uint8Array(readFileSync(p.tarball))),
+    );
+    const problems = analysis.types
+      ? analysis.problems.filter((problem) => problem.resolutionKind !== 'node10')
+      : [{ kind: 'no types' }];
+    if (problems.length > 0) failed.push(`${p.pkg.name}: ${JSON.stringify(problems)}`);
+  }
+  check(
+    failed.length === 0,
+    `attw found problems (\`npx attw <tarball> --profile node16\` shows them):\n${failed.join('\n')}`,
   );
-  const failed = results.filter((r) => r.code !== 0);
-  for (const r of failed) console.error(r.out);
-  check(failed.length === 0, `attw found problems in ${failed.map((r) => r.p.pkg.name).join(', ')}`);
-  console.log(`  ${results.length} packages clean`);
+  console.log(`  ${packages.length} packages clean`);
 }
 
 function installProject(packages, project) {
@@ -168,10 +183,13 @@ const RUNNABLE = { ts: 'ts', typescript: 'ts', js: 'mjs', mjs: 'mjs', cjs: 'cjs'
 function readmeBlocks(markdown, slug) {
   const blocks = [];
   for (const m of markdown.matchAll(/^```([^\n]*)\n([\s\S]*?)^```/gm)) {
-    const [lang, name] = m[1].trim().split(/\s+/);
+    const [lang, ...words] = m[1].trim().split(/\s+/);
     const ext = RUNNABLE[lang];
     if (!ext) continue;
-    blocks.push({ file: name ?? `${slug}-${blocks.length + 1}.${ext}`, code: m[2] });
+    // `no-run`: type-checked only (it needs a service the test does not start, e.g. Redis).
+    const run = !words.includes('no-run');
+    const name = words.find((w) => w !== 'no-run');
+    blocks.push({ file: name ?? `${slug}-${blocks.length + 1}.${ext}`, code: m[2], run });
   }
   return blocks;
 }
@@ -209,12 +227,20 @@ function runReadmeExamples(packages, project) {
     }
     for (const b of blocks) {
       const t0 = Date.now();
+      if (!b.run) {
+        console.log(`  ${p.pkg.name} README: ${b.file} type-checked, not run (marked no-run)`);
+        continue;
+      }
       if (b.file.endsWith('.test.ts')) {
         run(path.join(project, 'node_modules/.bin/vitest'), ['run', b.file], { cwd: dir, env: { CI: '1' } });
       } else {
         const script = b.file.endsWith('.ts') ? `out/${b.file.replace(/\.ts$/, '.js')}` : b.file;
         // ALFWORLD_PYTHON: the Bridge example then meets a Python without alfworld, not no Python.
-        run('node', [script], { cwd: dir, timeout: 240_000, env: { ALFWORLD_PYTHON: process.env.ALFWORLD_PYTHON ?? 'python3' } });
+        run('node', [script], {
+          cwd: dir,
+          timeout: 240_000,
+          env: { ALFWORLD_PYTHON: 'python3' },
+        });
       }
       total++;
       console.log(`  ${p.pkg.name} README: ${b.file} ok (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
@@ -231,10 +257,10 @@ function followPluginGuide(packages, project) {
   const file = path.join(dir, 'package.json');
   const pkg = JSON.parse(readFileSync(file, 'utf8'));
   const tarball = Object.fromEntries(packages.map((p) => [p.pkg.name, `file:${p.tarball}`]));
-  for (const name of Object.keys(pkg.devDependencies)) if (tarball[name]) pkg.devDependencies[name] = tarball[name];
-  pkg.overrides = Object.fromEntries(packages.map((p) => [p.pkg.name, tarball[p.pkg.name]]));
   for (const name of Object.keys(pkg.devDependencies))
-    if (tarball[name]) pkg.overrides[name] = `$${name}`;
+    if (tarball[name]) pkg.devDependencies[name] = tarball[name];
+  pkg.overrides = Object.fromEntries(packages.map((p) => [p.pkg.name, tarball[p.pkg.name]]));
+  for (const name of Object.keys(pkg.devDependencies)) if (tarball[name]) pkg.overrides[name] = `$${name}`;
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
   run('npm', ['install', ...NPM_FLAGS], { cwd: dir });
   const canvases = run('npm', ['ls', '@napi-rs/canvas', '--all', '--parseable'], { cwd: dir, capture: true })
@@ -252,7 +278,12 @@ function followPluginGuide(packages, project) {
   );
   check(/after SFT \+ PPO/.test(train), `train printed no result table:\n${train}`);
   check(existsSync(path.join(dir, 'runs/smoke/metrics.jsonl')), 'train wrote no runs/smoke/metrics.jsonl');
-  console.log(train.split('\n').filter((l) => /^(policy|-|oracle|random|after)/.test(l)).join('\n'));
+  console.log(
+    train
+      .split('\n')
+      .filter((l) => /^(policy|-|oracle|random|after)/.test(l))
+      .join('\n'),
+  );
 }
 
 try {
@@ -261,7 +292,13 @@ try {
   if (REUSE) {
     const tarballs = readdirSync(path.join(WORK, 'tarballs'));
     for (const p of packages)
-      p.tarball = path.join(WORK, 'tarballs', tarballs.find((t) => t.startsWith(`${p.pkg.name.replace(/^@/, '').replace('/', '-')}-${p.pkg.version}`)));
+      p.tarball = path.join(
+        WORK,
+        'tarballs',
+        tarballs.find((t) =>
+          t.startsWith(`${p.pkg.name.replace(/^@/, '').replace('/', '-')}-${p.pkg.version}`),
+        ),
+      );
     rmSync(path.join(WORK, 'my-maze'), { recursive: true, force: true });
     rmSync(path.join(project, 'readme'), { recursive: true, force: true });
   } else {
