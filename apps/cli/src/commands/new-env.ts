@@ -90,7 +90,7 @@ export function scaffoldEnvPlugin(dir: string, name = path.basename(path.resolve
   renameSync(path.join(dir, 'gitignore'), path.join(dir, '.gitignore'));
   for (const file of ['README.md', 'src/index.ts']) {
     const target = path.join(dir, file);
-    writeFileSync(target, readFileSync(target, 'utf8').replaceAll('__PACKAGE_NAME__', name));
+    writeFileSync(target, readFileSync(target, 'utf8').replaceAll('{{packageName}}', name));
   }
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pluginPackageJson(name), null, 2)}\n`);
   const files: string[] = [];

@@ -8,7 +8,7 @@ export { mazeOracle, mazeText } from './text.js';
 /** The plugin: the rl4vlm app imports the default export, checks it and registers its envs. */
 const manifest = {
   specificationVersion: ENV_SPECIFICATION_VERSION, // 'rl4vlm.env/v1'
-  name: '__PACKAGE_NAME__',
+  name: '{{packageName}}',
   version: '0.1.0',
   envs: [
     {
