@@ -37,6 +37,7 @@ it('tiny on NumberLine: PPO after an imperfect SFT raises the success rate on th
         miniBatchSize: 16,
         generate: { temperature: 0.5, maxNewTokens: 12 },
         schedule: { lr: 1e-4 },
+        targetKl: null, // written before the 0.02 default: measures PPO unhindered
       },
       eval: { episodes: 100, numEnvs: 16, temperature: 0.5, maxNewTokens: 12, maxEpisodeSteps: 12 },
       checkpoint: { every: 100 },

@@ -73,6 +73,7 @@ describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
         gradAccumSteps: 2,
         generate: { temperature: 1, maxNewTokens: 12 },
         schedule: { lr: 1e-3 },
+        targetKl: null, // written before the 0.02 default
       },
       eval: { episodes: 8, numEnvs: 4, maxNewTokens: 12, maxEpisodeSteps: 12 },
       checkpoint: { every: 1 },

@@ -167,6 +167,7 @@ describe('KL penalty to the starting policy', () => {
       epochs: 2,
       miniBatchSize: 4,
       klCoef: 0.1,
+      targetKl: null, // the KL penalty alone is under test
       schedule: { lr: 0.1 },
       generate: { maxNewTokens: 6 },
     };

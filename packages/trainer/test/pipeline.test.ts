@@ -43,6 +43,7 @@ describe('SFT then PPO on the fixture policy and NumberLine', () => {
         miniBatchSize: 16,
         generate: { temperature: 1, maxNewTokens: 40 },
         schedule: { lr: 0.05, cosineSteps: 6 },
+        targetKl: null, // written before the 0.02 default
         maxGradNorm: 1,
       },
       log: () => {},

@@ -22,6 +22,7 @@ const config: PpoConfigInput = {
   gradAccumSteps: 2,
   generate: { temperature: 1, maxNewTokens: 12 },
   schedule: { lr: 0.05, cosineSteps: 4 },
+  targetKl: null, // written before the 0.02 default
 };
 
 const withoutTiming = (r: MetricsRecord) =>
