@@ -18,13 +18,19 @@ export {
 export { Adam, type AdamSettings, type AdamState } from './adam.js';
 export {
   type CheckpointManifest,
+  type CheckpointSurvey,
+  CheckpointWriteError,
   checkpointName,
+  checkpointProblem,
+  cleanTempCheckpoints,
+  type DamagedCheckpoint,
   findLatestCheckpoint,
   LATEST_FILE,
   listCheckpoints,
   loadAdamState,
   MANIFEST_FILE,
   saveAdamState,
+  surveyCheckpoints,
   writeCheckpoint,
   writeFileAtomic,
 } from './checkpoint.js';
@@ -53,6 +59,7 @@ export {
 export { buildOracleDataset, type OracleDatasetOptions } from './oracle-dataset.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';
 export { type PpoLossInput, type PpoLossOutput, type PpoLossSettings, ppoLoss } from './ppo-loss.js';
+export { describeResumePlan, planResume, type ResumePlan, ResumeRefusedError } from './resume-plan.js';
 export {
   collectRollout,
   type EpisodeSummary,
@@ -70,10 +77,14 @@ export {
   evaluateSft,
   type ReplyParser,
   type RunSftOptions,
+  readSftState,
   runSft,
+  SFT_CHECKPOINT_PATTERN,
   type SftExample,
   type SftHeldOutMetrics,
   type SftResult,
+  type SftState,
+  sftCheckpointName,
   splitDataset,
 } from './sft.js';
 export { explainedVariance, mean, normalize, sampleStd, variance, wilsonInterval } from './stats.js';

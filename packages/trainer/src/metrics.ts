@@ -66,14 +66,18 @@ export class JsonLinesSink implements MetricsSink {
    * `update >= fromUpdate`), so the file reads as one uninterrupted run.
    */
   rewindTo(fromUpdate: number): void {
+    this.keepOnly((r) => !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= fromUpdate));
+  }
+
+  /** Keeps only the lines `keep` accepts (torn lines are dropped): a resume rewinds to its checkpoint. */
+  keepOnly(keep: (record: MetricsRecord) => boolean): void {
     if (!existsSync(this.path)) return;
     const kept = readFileSync(this.path, 'utf8')
       .split('\n')
       .filter((line) => {
         if (!line.trim()) return false;
         try {
-          const r = JSON.parse(line) as MetricsRecord;
-          return !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= fromUpdate);
+          return keep(JSON.parse(line) as MetricsRecord);
         } catch {
           return false; // a line torn by a kill
         }

@@ -1,7 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Info, Prompt } from '@rl4vlm/env';
 import { isInvalidReply, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam.js';
+import { loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
 import { resolveSftConfig, type SftConfigInput } from './config.js';
 import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
@@ -57,6 +60,49 @@ export interface RunSftOptions {
   sinks?: readonly MetricsSink[];
   onProgress?: ProgressCallback;
   log?: (message: string) => void;
+  /** Polled before every optimizer step: when `stopped`, SFT writes a checkpoint there and returns. */
+  stop?: { readonly stopped: boolean };
+  /**
+   * Where SFT checkpoints go (`<dir>/sft-step-<step>/`: weights, Adam state, epoch and step, the
+   * epoch's losses so far). One is written at the end of every epoch and when stopped; only the
+   * newest is kept.
+   */
+  checkpoint?: { dir: string };
+  /** An SFT checkpoint folder to continue from; the result is bit-identical to an uninterrupted run. */
+  resumeFrom?: string;
+}
+
+/** Folder name of an SFT checkpoint after `step` optimizer steps: `sft-step-000120`. */
+export function sftCheckpointName(step: number): string {
+  return `sft-step-${String(step).padStart(6, '0')}`;
+}
+
+/** Matches SFT checkpoint folder names. */
+export const SFT_CHECKPOINT_PATTERN = /^sft-step-\d+$/;
+
+/** What an SFT checkpoint holds besides weights and Adam state (`sft-state.json`). */
+export interface SftState {
+  format: 'rl4vlm.trainer.sft-state/v1';
+  seed: number;
+  trainExamples: number;
+  totalSteps: number;
+  /** The epoch to continue in, and the batch of it to start with (0 at an epoch boundary). */
+  epoch: number;
+  batch: number;
+  /** Optimizer steps done (the learning-rate schedule's position). */
+  step: number;
+  /** Losses and skipped steps of the unfinished epoch so far, for its metrics line. */
+  losses: number[];
+  skipped: number;
+  /** True once every epoch is done (only the held-out evaluation may remain). */
+  done: boolean;
+}
+
+const SFT_STATE_FILE = 'sft-state.json';
+
+/** Reads the `sft-state.json` of an SFT checkpoint. */
+export function readSftState(dir: string): SftState {
+  return JSON.parse(readFileSync(join(dir, SFT_STATE_FILE), 'utf8')) as SftState;
 }
 
 function targetTokens(policy: TfTrainablePolicy, text: string): number[] {
@@ -130,6 +176,10 @@ export interface SftResult {
   metrics: MetricsRecord[];
   heldOut?: SftHeldOutMetrics;
   trainExamples: number;
+  /** True when `stop` ended it before the last epoch (a checkpoint was written). */
+  stopped: boolean;
+  /** The last SFT checkpoint written by this call. */
+  checkpointDir?: string;
 }
 
 /**
@@ -161,13 +211,69 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
   };
   const metrics: MetricsRecord[] = [];
   let step = 0;
+  let startEpoch = 0;
+  let startBatch = 0;
+  let losses: number[] = [];
+  let skipped = 0;
+  if (options.resumeFrom) {
+    const saved = readSftState(options.resumeFrom);
+    const mismatch = (
+      [
+        ['seed', saved.seed, seed],
+        ['training examples', saved.trainExamples, train.length],
+        ['total steps', saved.totalSteps, totalSteps],
+      ] as const
+    ).find(([, a, b]) => a !== b);
+    if (mismatch)
+      throw new Error(
+        `Cannot resume SFT from ${options.resumeFrom}: it has ${mismatch[0]} ${mismatch[1]}, this run has ${mismatch[2]}`,
+      );
+    await policy.load(join(options.resumeFrom, 'policy'));
+    adam.setState(loadAdamState(options.resumeFrom));
+    ({ step, epoch: startEpoch, batch: startBatch, losses, skipped } = saved);
+    log(`sft: continuing at epoch ${startEpoch + 1}/${config.epochs}, step ${step}/${totalSteps}`);
+  }
+  let checkpointDir: string | undefined;
+  const saveCheckpoint = async (epoch: number, batch: number) => {
+    if (!options.checkpoint) return;
+    const state: SftState = {
+      format: 'rl4vlm.trainer.sft-state/v1',
+      seed,
+      trainExamples: train.length,
+      totalSteps,
+      epoch,
+      batch,
+      step,
+      losses: [...losses],
+      skipped,
+      done: epoch >= config.epochs,
+    };
+    checkpointDir = await writeCheckpoint(
+      options.checkpoint.dir,
+      step,
+      async (tmp) => {
+        await policy.save(join(tmp, 'policy'));
+        saveAdamState(tmp, adam.getState());
+        writeFileSync(join(tmp, SFT_STATE_FILE), JSON.stringify(state));
+      },
+      { keepLast: 1, name: sftCheckpointName(step) },
+    );
+  };
+  let stopped = false;
   try {
-    for (let epoch = 0; epoch < config.epochs; epoch++) {
+    epochs: for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       const started = performance.now();
+      // The order is a pure function of (seed, epoch), so a resumed epoch sees the same batches.
       const order = new Rng(deriveSeed(seed, SeedStream.sftShuffle, epoch)).shuffle(train);
-      const losses: number[] = [];
-      let skipped = 0;
-      for (let b = 0; b < stepsPerEpoch; b++) {
+      for (let b = epoch === startEpoch ? startBatch : 0; b < stepsPerEpoch; b++) {
+        if (options.stop) {
+          await new Promise<void>((resolve) => setImmediate(resolve)); // deliver pending signals
+          if (options.stop.stopped) {
+            await saveCheckpoint(epoch, b);
+            stopped = true;
+            break epochs;
+          }
+        }
         const batch = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
         const { loss, grads } = lossAndGrads(() => nllLoss(policy, batch), variables);
         const lr = learningRateAt(schedule, step);
@@ -201,11 +307,15 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
       };
       metrics.push(record);
       for (const sink of options.sinks ?? []) await sink.write(record);
+      losses = [];
+      skipped = 0;
+      await saveCheckpoint(epoch + 1, 0);
     }
   } finally {
     accumulator.dispose();
     adam.dispose();
   }
+  if (stopped) return { metrics, trainExamples: train.length, stopped, checkpointDir };
   let heldOutMetrics: SftHeldOutMetrics | undefined;
   if (heldOut.length > 0) {
     heldOutMetrics = await evaluateSft(policy, heldOut, {
@@ -218,5 +328,5 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
     metrics.push(record);
     for (const sink of options.sinks ?? []) await sink.write(record);
   }
-  return { metrics, heldOut: heldOutMetrics, trainExamples: train.length };
+  return { metrics, heldOut: heldOutMetrics, trainExamples: train.length, stopped, checkpointDir };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry as defaultEnvRegistry, type EnvRegistry, TextEnv } from '@rl4vlm/env';
 import {
@@ -8,15 +8,17 @@ import {
   type PolicyRegistry,
   RandomPolicy,
 } from '@rl4vlm/policy';
-import { findLatestCheckpoint } from './checkpoint.js';
+import { cleanTempCheckpoints, listCheckpoints } from './checkpoint.js';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { type EvalSummary, evaluate } from './evaluate.js';
-import { JsonLinesSink, type MetricsSink, type ProgressCallback } from './metrics.js';
+import { JsonLinesSink, type MetricsSink, type ProgressCallback, readJsonLines } from './metrics.js';
 import { buildOracleDataset } from './oracle-dataset.js';
 import { type PpoResult, runPpo } from './ppo.js';
+import { describeResumePlan, planResume, type ResumePlan } from './resume-plan.js';
 import type { RolloutCollector } from './rollout.js';
 import type { TfTrainablePolicy } from './scoring.js';
-import { runSft, type SftResult } from './sft.js';
+import { runSft, SFT_CHECKPOINT_PATTERN, type SftResult } from './sft.js';
+import { StopFlag } from './stop-signal.js';
 
 /** What {@link train} needs besides the config: where envs and policies come from. */
 export interface TrainDeps {
@@ -31,9 +33,16 @@ export interface TrainDeps {
   /** Extra sinks besides `<runDir>/metrics.jsonl`. */
   sinks?: MetricsSink[];
   onProgress?: ProgressCallback;
+  /** Stops at the next step boundary (SFT step, PPO update or rollout step) with a checkpoint. */
   signal?: AbortSignal;
+  /** Stop cleanly on SIGINT/SIGTERM (a second one exits at once with 130). */
   handleSignals?: boolean;
-  /** Continue from the newest checkpoint in `<runDir>/checkpoints` (SFT is skipped when one exists). */
+  /**
+   * Continue from the newest intact checkpoint in `<runDir>/checkpoints`: a PPO one, else an SFT
+   * one (mid-SFT resume is exact). Damaged checkpoints are skipped with a log line; a run that
+   * made progress but has no intact checkpoint is refused ({@link ResumeRefusedError}), never
+   * started over silently.
+   */
   resume?: boolean;
   /** Stop after this many PPO updates of this call. */
   stopAfterUpdates?: number;
@@ -81,11 +90,18 @@ function writeEval(path: string, summary: EvalSummary): void {
 export async function train(configInput: TrainConfigInput, deps: TrainDeps): Promise<TrainResult> {
   const config = resolveTrainConfig(configInput);
   const envRegistry = deps.envs ?? defaultEnvRegistry;
+  const log = deps.log ?? ((m: string) => console.warn(m));
   mkdirSync(config.runDir, { recursive: true });
-  writeFileSync(join(config.runDir, 'config.json'), JSON.stringify(config, null, 2));
   const checkpointDir = join(config.runDir, 'checkpoints');
+  // Decided before anything is written, so a refused resume leaves the folder as it was.
+  const plan: ResumePlan = deps.resume ? planResume(config.runDir) : { from: 'start', skipped: [] };
+  if (deps.resume) for (const line of describeResumePlan(plan, config.ppo)) log(line);
+  for (const dir of cleanTempCheckpoints(checkpointDir))
+    log(`Removed ${dir}: a checkpoint write that never finished`);
+  writeFileSync(join(config.runDir, 'config.json'), JSON.stringify(config, null, 2));
   const metricsSink = new JsonLinesSink(join(config.runDir, 'metrics.jsonl'));
   const sinks: MetricsSink[] = [metricsSink, ...(deps.sinks ?? [])];
+  const stop = new StopFlag({ signal: deps.signal, handleSignals: deps.handleSignals });
   const policy = await deps.policies.create(config.policy.id, {
     seed: config.seed,
     ...config.policy.options,
@@ -95,10 +111,10 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
       `Policy '${config.policy.id}' is not trainable (no score/trainableVariables/save): PPO needs one`,
     );
   const tfPolicy = policy as TfTrainablePolicy;
-  const resumeFrom = deps.resume ? findLatestCheckpoint(checkpointDir) : undefined;
   const result: Partial<TrainResult> = { config };
   const evalEnvs = makeTextEnvs(envRegistry, config.env, config.eval.numEnvs);
   const parse = evalEnvs[0]!.parse.bind(evalEnvs[0]!);
+  const finalEvalFile = join(config.runDir, 'eval-final.json');
   /** The seeded evaluation after a stage: `eval-<stage>.json` and one metrics line. */
   const evaluateStage = async (stage: 'after-sft' | 'final'): Promise<EvalSummary> => {
     const summary = await evaluate({
@@ -111,11 +127,25 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
     await metricsSink.write({ phase: 'eval', stage, ...summaryNumbers(summary) });
     return summary;
   };
+  const finish = async () => {
+    stop.dispose();
+    for (const s of sinks) await s.close?.();
+  };
 
-  if (resumeFrom) {
-    const update = Number(/update-(\d+)/.exec(resumeFrom)?.[1] ?? 0);
-    metricsSink.rewindTo(update);
-  } else if (config.sft) {
+  // Metrics lines written after the checkpoint we continue from are dropped: the file reads as one run.
+  if (plan.from === 'ppo') {
+    metricsSink.keepOnly(
+      (r) =>
+        !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= plan.update) &&
+        !(r.phase === 'eval' && r.stage === 'final' && plan.update < config.ppo.numUpdates),
+    );
+  } else if (plan.from === 'sft') {
+    const epoch = plan.state.epoch;
+    metricsSink.keepOnly((r) => r.phase === 'sft' && typeof r.epoch === 'number' && r.epoch < epoch);
+  } else if (deps.resume) {
+    metricsSink.keepOnly(() => false);
+  }
+  if (plan.from !== 'ppo' && config.sft) {
     if (!deps.oracle)
       throw new Error('config.sft needs deps.oracle: the env oracle that writes the target replies');
     const [dataEnv] = makeTextEnvs(envRegistry, config.env, 1);
@@ -140,7 +170,17 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
       sinks,
       onProgress: deps.onProgress,
       log: deps.log,
+      stop,
+      checkpoint: { dir: checkpointDir },
+      resumeFrom: plan.from === 'sft' ? plan.dir : undefined,
     });
+    if (result.sft.stopped) {
+      await finish();
+      return {
+        ...result,
+        ppo: { metrics: [], updatesDone: 0, stopped: true, checkpointDir: result.sft.checkpointDir },
+      } as TrainResult;
+    }
     result.evalAfterSft = await evaluateStage('after-sft');
   }
 
@@ -169,17 +209,29 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
     sinks,
     onProgress: deps.onProgress,
     checkpoint: { dir: checkpointDir, every: config.checkpoint.every, keepLast: config.checkpoint.keepLast },
-    resume: deps.resume,
-    signal: deps.signal,
-    handleSignals: deps.handleSignals,
+    resume: plan.from === 'ppo',
+    signal: stop.asSignal(),
     stopAfterUpdates: deps.stopAfterUpdates,
     log: deps.log,
     collect: deps.collect,
   });
   if (!result.ppo.stopped) {
-    result.evalFinal = await evaluateStage('final');
+    const resumedFinished = plan.from === 'ppo' && plan.update >= config.ppo.numUpdates;
+    if (resumedFinished && existsSync(finalEvalFile)) {
+      // A finished run resumed again: its final evaluation is on disk; do not run it twice.
+      result.evalFinal = JSON.parse(readFileSync(finalEvalFile, 'utf8')) as EvalSummary;
+      const logged = readJsonLines(metricsSink.path).some((r) => r.phase === 'eval' && r.stage === 'final');
+      if (!logged)
+        await metricsSink.write({ phase: 'eval', stage: 'final', ...summaryNumbers(result.evalFinal) });
+    } else {
+      result.evalFinal = await evaluateStage('final');
+    }
+    // The run is past SFT for good: its checkpoints are no longer needed to resume.
+    if (listCheckpoints(checkpointDir).length)
+      for (const c of listCheckpoints(checkpointDir, SFT_CHECKPOINT_PATTERN))
+        rmSync(c.dir, { recursive: true, force: true });
   }
-  for (const s of sinks) await s.close?.();
+  await finish();
   return result as TrainResult;
 }
 

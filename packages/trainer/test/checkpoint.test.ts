@@ -1,13 +1,25 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CheckpointWriteError,
   checkpointName,
+  checkpointProblem,
+  cleanTempCheckpoints,
   findLatestCheckpoint,
   LATEST_FILE,
   listCheckpoints,
+  surveyCheckpoints,
   writeCheckpoint,
 } from '../src/checkpoint.js';
 import { bundleForChild } from './fixtures/bundle.js';
@@ -125,5 +137,55 @@ describe('atomic checkpoints', () => {
     expect(state.state.update).toBe(result.updatesDone);
     expect(existsSync(join(latest, 'policy', 'table.bin'))).toBe(true);
     expect(existsSync(join(latest, 'optimizer.bin'))).toBe(true);
+  });
+});
+
+describe('checkpoint damage and write failures (issue 17 items 2 and 7)', () => {
+  it('a write that fails with ENOSPC removes its temporary folder, names the checkpoint and leaves the previous one', async () => {
+    const root = tempDir();
+    await writeCheckpoint(root, 1, (d) => writeFileSync(join(d, 'weights.bin'), 'one'));
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const failed = writeCheckpoint(root, 2, (d) => {
+      writeFileSync(join(d, 'weights.bin'), 'half'); // part of it got written, then the disk filled up
+      throw full;
+    });
+    await expect(failed).rejects.toThrow(CheckpointWriteError);
+    await expect(failed).rejects.toThrow(
+      new RegExp(`Could not write checkpoint ${join(root, 'update-000002')}: the disk is full \\(ENOSPC`),
+    );
+    expect(readdirSync(root).sort()).toEqual([LATEST_FILE, 'update-000001']);
+    expect(findLatestCheckpoint(root)).toBe(join(root, 'update-000001'));
+  });
+
+  it('leftover temporary folders of a killed writer are removed on the next start', () => {
+    const root = tempDir();
+    mkdirSync(join(root, '.tmp-update-000003-999999-1'), { recursive: true });
+    writeFileSync(join(root, 'latest.json.999999.tmp'), '{');
+    expect(cleanTempCheckpoints(root).length).toBe(2);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('a truncated file or a torn manifest is named, and the newest intact checkpoint is used instead', async () => {
+    const root = tempDir();
+    for (const u of [1, 2, 3])
+      await writeCheckpoint(root, u, (d) => writeFileSync(join(d, 'weights.bin'), 'x'.repeat(100)), {
+        keepLast: 3,
+      });
+    writeFileSync(join(root, 'update-000003', 'weights.bin'), 'x'.repeat(40));
+    writeFileSync(join(root, 'update-000002', 'manifest.json'), '{"format":');
+    const survey = surveyCheckpoints(root);
+    expect(survey.intact.map((c) => c.update)).toEqual([1]);
+    expect(survey.damaged).toEqual([
+      {
+        dir: join(root, 'update-000002'),
+        problem: expect.stringMatching(/^manifest\.json is not valid JSON/),
+      },
+      {
+        dir: join(root, 'update-000003'),
+        problem: 'weights.bin is truncated or changed: the manifest says 100 bytes, the file has 40',
+      },
+    ]);
+    expect(checkpointProblem(join(root, 'update-000001'))).toBeUndefined();
+    expect(findLatestCheckpoint(root)).toBe(join(root, 'update-000001'));
   });
 });
