@@ -58,7 +58,12 @@ export class JsonLinesSink implements MetricsSink {
   }
 
   write(record: MetricsRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    } catch (e) {
+      // Node's `ENOSPC … write` names no file.
+      throw new Error(`Could not append to ${this.path}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   /**

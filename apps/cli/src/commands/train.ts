@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type AppConfig, PRESETS, validateAppConfig } from '../config/index.js';
@@ -6,11 +6,31 @@ import { formatTable, num, percent } from '../format/table.js';
 import { createPluginRegistry } from '../plugins/index.js';
 import { addRemoteEnv } from '../plugins/remote-env.js';
 import { writeReport } from '../report/index.js';
+import { assertWritable, preflightTraining } from '../run/preflight.js';
 import { ProgressReporter } from '../run/progress.js';
 import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/run-folder.js';
+import { acquireRunLock, LOCK_FILE } from '../run/run-lock.js';
 import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
 import { type CommonFlags, setup } from '../setup.js';
 import { addEnvFlags, int } from './env-flags.js';
+
+/**
+ * Exit status of a run that stopped early with a checkpoint (Ctrl-C, SIGTERM, `--stop-after`):
+ * EX_TEMPFAIL from sysexits.h, "try again later" — `rl4vlm resume` continues it.
+ */
+export const EXIT_STOPPED = 75;
+
+/** The exit statuses `train` and `resume` document in `--help`. */
+export const EXIT_STATUS_HELP = `
+Exit status:
+  0    finished: every stage and the final evaluation are done
+  ${EXIT_STOPPED}   stopped early with a checkpoint (Ctrl-C, SIGTERM or --stop-after); \`rl4vlm resume\` continues it
+  1    error (bad config, locked or damaged run folder, disk full, …); the message says what and where
+  130  a second Ctrl-C: quit at once, without writing a checkpoint
+
+The first Ctrl-C (or SIGTERM) is acknowledged and stops at the next step boundary (an SFT step,
+a PPO update or a rollout step), writing a checkpoint. A run folder is locked (run.lock) while a
+process trains in it.`;
 
 interface TrainFlags extends CommonFlags {
   name?: string;
@@ -61,16 +81,37 @@ export async function runTrainCommand(
   const { config, baseDir, registry } = await setup(flags, overrides);
   const name = config.name ?? defaultRunName(config.env.id);
   const runDir = path.resolve(config.runsDir, name);
+  // Everything is checked before the folder exists: a typo leaves nothing behind.
+  await preflightTraining(config, registry);
+  assertWritable(runDir);
   const hasRun = ['metrics.jsonl', 'rl4vlm.config.json'].some((f) => existsSync(path.join(runDir, f)));
   if (hasRun && !flags.force) {
     throw new Error(
       `Run folder ${runDir} already has a run. Continue it with \`rl4vlm resume ${runDir}\`, pick another --name, or pass --force to start over`,
     );
   }
-  // --force starts over: an old run's metrics, checkpoints and evaluations must not mix with the
-  // new run's (appending to the old metrics.jsonl made one run's curves show two). Only a folder
-  // that holds a run is removed.
-  if (hasRun) rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const release = acquireRunLock(runDir);
+  try {
+    // --force starts over: an old run's metrics, checkpoints and evaluations must not mix with the
+    // new run's (appending to the old metrics.jsonl made one run's curves show two). Only a folder
+    // that holds a run, and that no live process holds, is emptied.
+    if (hasRun)
+      for (const entry of readdirSync(runDir))
+        if (entry !== LOCK_FILE) rmSync(path.join(runDir, entry), { recursive: true, force: true });
+    return await trainInLockedFolder(flags, { config, baseDir, registry }, name, runDir, print);
+  } finally {
+    release();
+  }
+}
+
+async function trainInLockedFolder(
+  flags: TrainFlags,
+  { config, baseDir, registry }: Awaited<ReturnType<typeof setup>>,
+  name: string,
+  runDir: string,
+  print: (s: string) => void,
+): Promise<TrainingSummary> {
   const saved = saveRunConfig(runDir, { ...config, name }, baseDir);
   print(
     `Run ${name}: ${config.stages.join(' → ')} on ${config.env.id} with ${config.policy.id}\nRun folder: ${runDir} (resolved config in rl4vlm.config.yaml)`,
@@ -111,22 +152,35 @@ export async function runResumeCommand(
   });
   await addRemoteEnv(registry, config.env.id);
   registry.envSpec(config.env.id);
-  print(`Resuming ${run.name} from ${run.dir}`);
+  const runDir = path.resolve(run.dir);
+  assertWritable(runDir);
+  const release = acquireRunLock(runDir);
   const reporter = new ProgressReporter();
   try {
-    const summary = await runTraining({
-      config,
-      registry,
-      runDir: path.resolve(run.dir),
-      resume: true,
-      reporter,
-      withBaselines: false,
-    });
+    const finished = finishedSummary(runDir);
+    if (finished) {
+      print(`Run ${run.name} is finished (its final evaluation is in eval-final.json): nothing to resume.`);
+      print(`\n${resultsTable(finished.rows)}`);
+      return finished;
+    }
+    print(`Resuming ${run.name} from ${run.dir}`);
+    const summary = await runTraining({ config, registry, runDir, resume: true, reporter });
     reporter.stop();
     await finish(summary, flags.report, print);
     return summary;
   } finally {
     reporter.stop();
+    release();
+  }
+}
+
+/** The summary of a run that finished (not stopped early), or `undefined`. */
+function finishedSummary(runDir: string): TrainingSummary | undefined {
+  try {
+    const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as TrainingSummary;
+    return summary.stopped === false ? summary : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -167,8 +221,10 @@ Examples:
   $ rl4vlm train --config my-run.yaml --set ppo.thoughtCoef=0.2 --name lambda-0.2
   $ rl4vlm train --preset smoke --plugin rl4vlm-plugin-tic-tac-toe --env tictactoe/TicTacToe-v0`,
     )
+    .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (flags: TrainFlags) => {
-      await runTrainCommand(flags);
+      const summary = await runTrainCommand(flags);
+      if (summary.stopped) process.exitCode = EXIT_STOPPED;
     });
 
   program
@@ -179,13 +235,17 @@ Examples:
     .addHelpText(
       'after',
       `
-Metrics of a resumed run continue the same metrics.jsonl; lines written after the checkpoint are dropped.
+It says which checkpoint it continues from (mid-SFT too), skips a damaged one naming why, and
+refuses when none is intact rather than start over. Metrics continue the same metrics.jsonl;
+lines written after the checkpoint are dropped. A finished run is not run again.
 
 Examples:
   $ rl4vlm resume NumberLine-v0-20250101-120000
   $ rl4vlm resume runs/my-run`,
     )
+    .addHelpText('after', EXIT_STATUS_HELP)
     .action(async (ref: string, flags: { runsDir?: string; report: boolean }) => {
-      await runResumeCommand(ref, flags);
+      const summary = await runResumeCommand(ref, flags);
+      if (summary.stopped) process.exitCode = EXIT_STOPPED;
     });
 }

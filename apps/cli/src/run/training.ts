@@ -4,12 +4,15 @@ import { isTrainablePolicy, OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
 import { RedisRollouts } from '@rl4vlm/rollout-redis';
 import {
   buildOracleDataset,
+  describeResumePlan,
   type EvalSummary,
   evaluate,
   findLatestCheckpoint,
   JsonLinesSink,
   makeTextEnvs,
+  planResume,
   runSft,
+  StopFlag,
   type TfTrainablePolicy,
   train,
 } from '@rl4vlm/trainer';
@@ -68,7 +71,7 @@ function trainerConfig(config: AppConfig, runDir: string, withSft: boolean) {
 }
 
 /** What to do when an env has no oracle but the stages ask for SFT. */
-const SFT_NEEDS_ORACLE =
+export const SFT_NEEDS_ORACLE =
   'The SFT stage writes its training data with the oracle; train without it: --stages ppo (or stages: [ppo] in the config)';
 
 /** SFT alone: oracle data → supervised training → evaluation → the policy saved under `checkpoints/sft`. */
@@ -76,8 +79,12 @@ async function runSftOnly(
   config: AppConfig,
   registry: PluginRegistry,
   runDir: string,
-  reporter?: ProgressReporter,
+  { reporter, stop, resume }: { reporter?: ProgressReporter; stop: StopFlag; resume: boolean },
 ) {
+  const log = (m: string) => (reporter ? reporter.log(m) : process.stderr.write(`${m}\n`));
+  const plan = resume ? planResume(runDir) : undefined;
+  if (plan) for (const line of describeResumePlan(plan)) log(line);
+  const resumeFrom = plan?.from === 'sft' ? plan : undefined;
   const oracle = requireOracle(registry, config.env.id, {
     text: config.env.text,
     kwargs: config.env.kwargs,
@@ -103,8 +110,12 @@ async function runSftOnly(
     maxEpisodeSteps: config.sft.data.maxEpisodeSteps,
   });
   const sink = new JsonLinesSink(path.join(runDir, 'metrics.jsonl'));
+  if (plan) {
+    const epoch = resumeFrom?.state.epoch ?? 0;
+    sink.keepOnly((r) => r.phase === 'sft' && typeof r.epoch === 'number' && r.epoch < epoch);
+  }
   const evalEnvs = makeTextEnvs(registry.envs, config.env, config.eval.numEnvs);
-  await runSft({
+  const sft = await runSft({
     policy: policy as TfTrainablePolicy,
     examples,
     config: config.sft.train,
@@ -112,8 +123,15 @@ async function runSftOnly(
     parse: evalEnvs[0]!.parse.bind(evalEnvs[0]!),
     sinks: [sink],
     onProgress: reporter?.onProgress,
-    log: (m) => reporter?.log(m),
+    log,
+    stop,
+    checkpoint: { dir: path.join(runDir, 'checkpoints') },
+    resumeFrom: resumeFrom?.dir,
   });
+  if (sft.stopped) {
+    await policy.dispose?.();
+    return { stopped: true, checkpoint: sft.checkpointDir };
+  }
   const summary = await evaluate({
     envs: evalEnvs,
     policy,
@@ -130,7 +148,24 @@ async function runSftOnly(
   const checkpoint = path.join(runDir, 'checkpoints', 'sft', 'policy');
   await policy.save(checkpoint);
   await policy.dispose?.();
-  return { summary, checkpoint };
+  return { summary, checkpoint, stopped: false };
+}
+
+/** Where a run keeps its reference rows, so a resumed run's table still has them. */
+const BASELINES_FILE = 'baselines.json';
+
+/** The run's reference rows: read from `baselines.json`, else computed (when wanted) and saved there. */
+async function runBaselines(
+  config: AppConfig,
+  registry: PluginRegistry,
+  runDir: string,
+  wanted: boolean,
+): Promise<ResultRow[]> {
+  const file = path.join(runDir, BASELINES_FILE);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ResultRow[];
+  const rows = wanted ? await baselines(config, registry) : [];
+  writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+  return rows;
 }
 
 /** Cheap reference rows: the env's oracle (ceiling) and random legal actions (floor), on the same seeds. */
@@ -170,6 +205,10 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
   return rows;
 }
 
+/** What the first Ctrl-C prints: the run heard it, and what happens next. */
+export const STOP_ACKNOWLEDGEMENT =
+  'Stopping at the next step boundary and writing a checkpoint (Ctrl-C again quits at once, losing the work since the last checkpoint)…';
+
 /**
  * The learner's side of `rollout: {backend: redis}`: workers build the run's env and policy from
  * these specs; each update's collection costs go to `rollouts.jsonl` in the run folder.
@@ -201,7 +240,8 @@ function redisRollouts(config: AppConfig, runDir: string, reporter?: ProgressRep
 /**
  * Runs the configured stages into `runDir` (SFT then PPO, either alone), writes the gallery of
  * evaluation episodes and returns the before/after rows. With `resume`, continues from the newest
- * checkpoint (SFT is not repeated).
+ * intact checkpoint (mid-SFT too); the baseline rows come back from `baselines.json`. The first
+ * SIGINT/SIGTERM is acknowledged and stops at the next step boundary with a checkpoint.
  */
 export async function runTraining({
   config,
@@ -224,17 +264,64 @@ export async function runTraining({
   stopAfterUpdates?: number;
 }): Promise<TrainingSummary> {
   mkdirSync(runDir, { recursive: true });
+  const stop = new StopFlag({
+    signal,
+    handleSignals: true,
+    onSignal: () =>
+      reporter ? reporter.log(STOP_ACKNOWLEDGEMENT) : process.stderr.write(`${STOP_ACKNOWLEDGEMENT}\n`),
+  });
+  try {
+    return await stages({
+      config,
+      registry,
+      runDir,
+      resume,
+      reporter,
+      withBaselines,
+      stop,
+      stopAfterUpdates,
+    });
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function stages({
+  config,
+  registry,
+  runDir,
+  resume,
+  reporter,
+  withBaselines,
+  stop,
+  stopAfterUpdates,
+}: {
+  config: AppConfig;
+  registry: PluginRegistry;
+  runDir: string;
+  resume: boolean;
+  reporter?: ProgressReporter;
+  withBaselines: boolean;
+  stop: StopFlag;
+  stopAfterUpdates?: number;
+}): Promise<TrainingSummary> {
   const wantsSft = config.stages.includes('sft');
   const wantsPpo = config.stages.includes('ppo');
-  const rows: ResultRow[] = withBaselines ? await baselines(config, registry) : [];
+  const rows: ResultRow[] = await runBaselines(config, registry, runDir, withBaselines);
   let stopped = false;
   let checkpoint: string | undefined;
   const evalRecords: { stage: string; records: EvalSummary['records'] }[] = [];
-  if (!wantsPpo) {
-    const { summary, checkpoint: saved } = await runSftOnly(config, registry, runDir, reporter);
-    rows.push(row('after SFT', summary));
-    evalRecords.push({ stage: 'after-sft', records: summary.records });
-    checkpoint = saved;
+  if (stop.stopped) {
+    // Stopped while the reference rows were computed: they are saved; nothing else had started.
+    stopped = true;
+  } else if (!wantsPpo) {
+    const sft = await runSftOnly(config, registry, runDir, { reporter, stop, resume });
+    if (sft.summary) {
+      rows.push(row('after SFT', sft.summary));
+      evalRecords.push({ stage: 'after-sft', records: sft.summary.records });
+    }
+    stopped = sft.stopped;
+    checkpoint = sft.checkpoint;
   } else {
     const oracle = wantsSft
       ? requireOracle(registry, config.env.id, {
@@ -252,8 +339,7 @@ export async function runTraining({
       onProgress: reporter?.onProgress,
       log: (m) => reporter?.log(m),
       resume,
-      signal,
-      handleSignals: true,
+      signal: stop.asSignal(),
       stopAfterUpdates,
       collect: rollouts?.collect,
     }).finally(() => rollouts?.close());
