@@ -44,7 +44,8 @@ export function decodeSafetensors(bytes: Uint8Array): {
   tensors: Map<string, NamedTensor>;
   metadata: Record<string, string>;
 } {
-  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
+  if (bytes.length < 8)
+    throw new Error(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length)
@@ -56,6 +57,14 @@ export function decodeSafetensors(bytes: Uint8Array): {
     throw new Error('safetensors: the header is not JSON (is this a safetensors file?)');
   }
   const base = 8 + headerLength;
+  const dataEnd = Math.max(
+    0,
+    ...Object.entries(header)
+      .filter(([name]) => name !== '__metadata__')
+      .map(([, entry]) => (entry as { data_offsets?: [number, number] }).data_offsets?.[1] ?? 0),
+  );
+  if (base + dataEnd > bytes.length)
+    throw new Error(`truncated: the header says ${base + dataEnd} bytes, the file has ${bytes.length}`);
   const tensors = new Map<string, NamedTensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
