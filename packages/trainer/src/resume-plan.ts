@@ -37,8 +37,14 @@ export class ResumeRefusedError extends Error {
   }
 }
 
-/** Decides where a run in `runDir` resumes from; throws {@link ResumeRefusedError} rather than start over. */
-export function planResume(runDir: string): ResumePlan {
+/**
+ * Decides where a run in `runDir` resumes from; throws {@link ResumeRefusedError} rather than
+ * start over when a checkpoint must have existed: a damaged one is there, `latest.json` names
+ * one, or `metrics.jsonl` has lines that are only written after one (an SFT epoch after the
+ * first, the SFT evaluation, a PPO update at or past `checkpointEvery`). Lines written before
+ * the first checkpoint are not evidence: a run killed then simply starts again.
+ */
+export function planResume(runDir: string, { checkpointEvery = 1 }: { checkpointEvery?: number } = {}): ResumePlan {
   const root = join(runDir, 'checkpoints');
   const ppo = surveyCheckpoints(root);
   const sft = surveyCheckpoints(root, SFT_CHECKPOINT_PATTERN);
@@ -52,14 +58,18 @@ export function planResume(runDir: string): ResumePlan {
   if (newestSft)
     return { from: 'sft', dir: newestSft.dir, state: readSftState(newestSft.dir), skipped: damaged };
   const trained = readJsonLines(join(runDir, 'metrics.jsonl')).filter(
-    (r) => r.phase === 'sft' || r.phase === 'ppo',
+    (r) =>
+      (r.phase === 'sft' && typeof r.epoch === 'number' && r.epoch >= 1) ||
+      r.phase === 'sft-eval' ||
+      r.phase === 'eval' ||
+      (r.phase === 'ppo' && typeof r.update === 'number' && r.update >= checkpointEvery),
   ).length;
   const evidence = damaged.length
     ? `it has ${damaged.length} damaged checkpoint${damaged.length > 1 ? 's' : ''}`
     : existsSync(join(root, LATEST_FILE))
       ? `${join(root, LATEST_FILE)} says one was written`
       : trained
-        ? `metrics.jsonl records ${trained} training epoch/update line${trained > 1 ? 's' : ''}`
+        ? `metrics.jsonl records ${trained} line${trained > 1 ? 's' : ''} written after a checkpoint`
         : undefined;
   if (evidence) throw new ResumeRefusedError(runDir, damaged, evidence);
   return { from: 'start', skipped: [] };

@@ -95,7 +95,7 @@ describe('interruptible SFT (issue 17 item 1)', () => {
     const plan = planResume(runDir);
     expect(plan.from).toBe('sft');
     writeFileSync(join(dir, 'sft-step-000003', 'manifest.json'), '{ torn');
-    writeFileSync(join(runDir, 'metrics.jsonl'), `${JSON.stringify({ phase: 'sft', epoch: 0 })}\n`);
+    writeFileSync(join(runDir, 'metrics.jsonl'), `${JSON.stringify({ phase: 'sft', epoch: 1 })}\n`);
     expect(() => planResume(runDir)).toThrow(ResumeRefusedError);
     expect(() => planResume(runDir)).toThrow(/sft-step-000003: manifest\.json is not valid JSON/);
   });

@@ -5,6 +5,7 @@ import { findOracle } from '../plugins/index.js';
 import { writeEpisodeFiles } from '../run/episode-files.js';
 import { playEpisode } from '../run/play-episode.js';
 import { type CommonFlags, loadPlugins, makeTextEnv } from '../setup.js';
+import { positiveInt } from './env-flags.js';
 
 interface DemoFlags extends CommonFlags {
   out: string;
@@ -105,7 +106,7 @@ export function registerDemo(program: Command): void {
       'play a few seeded episodes of each gym-cards env with its oracle and write them as GIF + PNG (the quickstart)',
     )
     .option('-o, --out <dir>', 'output folder', 'demo-output')
-    .option('-n, --episodes <n>', 'episodes per env', (v) => Number.parseInt(v, 10), 3)
+    .option('-n, --episodes <n>', 'episodes per env', positiveInt, 3)
     .option('--env <id>', 'only this env (any loaded plugin)')
     .option('--all-envs', 'every env of every loaded plugin, not only gym-cards')
     .option('--plugin <pkg...>', 'load these plugin packages or paths too')

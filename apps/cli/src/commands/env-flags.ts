@@ -1,8 +1,15 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
+/** An integer flag value; `1e3` or `2.5` are refused rather than read as 1 or 2. */
 const int = (v: string) => {
-  const n = Number.parseInt(v, 10);
-  if (!Number.isFinite(n)) throw new Error(`'${v}' is not an integer`);
+  if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`'${v}' is not an integer`);
+  return Number(v);
+};
+
+/** A count flag value (episodes, updates): a whole number of at least 1. */
+const positiveInt = (v: string) => {
+  const n = int(v);
+  if (n < 1) throw new InvalidArgumentError(`must be at least 1, got ${n}`);
   return n;
 };
 
@@ -20,4 +27,4 @@ export function addEnvFlags(command: Command, { policy = true } = {}): Command {
   return command;
 }
 
-export { int };
+export { int, positiveInt };

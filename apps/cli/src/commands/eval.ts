@@ -6,11 +6,12 @@ import { type AppConfig, validateAppConfig } from '../config/index.js';
 import { createPluginRegistry, type PluginRegistry } from '../plugins/index.js';
 import { addRemoteEnv } from '../plugins/remote-env.js';
 import { writeGallery } from '../run/gallery.js';
+import { assertWritable } from '../run/preflight.js';
 import { ProgressReporter } from '../run/progress.js';
 import { findRun, readRunConfig } from '../run/run-folder.js';
 import { runPolicyId } from '../run/training.js';
 import { type CommonFlags, createPolicy, setup } from '../setup.js';
-import { addEnvFlags, int } from './env-flags.js';
+import { addEnvFlags, int, positiveInt } from './env-flags.js';
 import { resultsTable } from './train.js';
 
 interface EvalFlags extends CommonFlags {
@@ -48,6 +49,12 @@ export async function runEvalCommand(flags: EvalFlags, print: (s: string) => voi
     policyId = flags.policy ?? config.policy.id;
     out = flags.out ?? 'eval-output';
   }
+  // Found out before the evaluation, not after it.
+  assertWritable(out);
+  if (/^tfjs:(tiny|small)$/.test(policyId))
+    process.stderr.write(
+      `note: ${policyId} here is a fresh model with untrained weights${flags.policy ? '' : ' (no --policy given)'}; evaluate a trained one with --run <run> or --policy tfjs:<checkpoint dir>\n`,
+    );
   const policy = await createPolicy(registry, policyId, config.env, {
     seed: config.seed,
     ...config.policy.options,
@@ -98,7 +105,7 @@ export function registerEval(program: Command): void {
       .description('evaluate a policy on seeded episodes: success rate (95% CI), return, format-error rate'),
   )
     .option('--run <run>', "evaluate a run's newest checkpoint with the run's env settings")
-    .option('-n, --episodes <n>', 'episodes (eval.episodes)', int)
+    .option('-n, --episodes <n>', 'episodes (eval.episodes)', positiveInt)
     .option('--temperature <t>', '0 = greedy (eval.temperature)', Number)
     .option('-o, --out <dir>', 'output folder (default eval-output, or <run>/eval)')
     .option('--gallery <n>', 'episodes written with frames', int, 4)

@@ -12,7 +12,7 @@ import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/ru
 import { acquireRunLock, LOCK_FILE } from '../run/run-lock.js';
 import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
 import { type CommonFlags, setup } from '../setup.js';
-import { addEnvFlags, int } from './env-flags.js';
+import { addEnvFlags, int, positiveInt } from './env-flags.js';
 
 /**
  * Exit status of a run that stopped early with a checkpoint (Ctrl-C, SIGTERM, `--stop-after`):
@@ -197,12 +197,12 @@ export function registerTrain(program: Command): void {
     .option('-n, --name <name>', 'run name (folder runs/<name>)')
     .option('--runs-dir <dir>', 'where run folders go (default runs)')
     .option('--stages <list>', 'sft,ppo (default) | sft | ppo')
-    .option('--updates <n>', 'PPO updates (ppo.numUpdates)', int)
+    .option('--updates <n>', 'PPO updates (ppo.numUpdates)', positiveInt)
     .option('--force', 'overwrite an existing run folder')
     .option(
       '--stop-after <n>',
       'stop with a checkpoint after n PPO updates (continue with `rl4vlm resume`)',
-      int,
+      positiveInt,
     )
     .option('--no-report', 'do not write report.html at the end')
     .option('--no-baselines', 'skip the oracle and random reference rows')

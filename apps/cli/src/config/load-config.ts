@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { deepMerge, setDotted } from './deep-merge.js';
@@ -31,7 +31,16 @@ export interface ResolvedConfig {
 /** Reads a YAML or JSON config file into an object. */
 export function readConfigFile(file: string): Obj {
   if (!existsSync(file)) throw new ConfigError(file, [`no config file at ${path.resolve(file)}`]);
+  if (statSync(file).isDirectory())
+    throw new ConfigError(file, [
+      `is a directory; --config takes a YAML or JSON file (a run's config is ${path.join(file, 'rl4vlm.config.yaml')})`,
+    ]);
   const text = readFileSync(file, 'utf8');
+  const binaryAt = text.search(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
+  if (binaryAt >= 0)
+    throw new ConfigError(file, [
+      `is not a text file (a control or invalid UTF-8 byte at character ${binaryAt}); configs are YAML or JSON`,
+    ]);
   let value: unknown;
   try {
     value = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);

@@ -69,6 +69,12 @@ export function validateManifest(
   }
 }
 
+/** How long a plugin's import may take: `RL4VLM_PLUGIN_TIMEOUT_MS`, default 60 s. */
+function pluginLoadTimeoutMs(): number {
+  const fromEnv = Number(process.env.RL4VLM_PLUGIN_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 60_000;
+}
+
 /** Imports a resolved plugin and returns its validated manifest, or a {@link PluginLoadError} saying why not. */
 export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin> {
   const { ref, url } = resolved;
@@ -83,11 +89,30 @@ export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin
     );
   }
   let mod: Record<string, unknown>;
+  const timeoutMs = pluginLoadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    mod = await import(url);
+    // The timer also keeps the process alive: a never-settling top-level await would otherwise
+    // let Node exit 0 with no output.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new PluginLoadError(
+              ref,
+              `importing ${url} did not finish within ${timeoutMs / 1000} s (a top-level await that never settles?). Set RL4VLM_PLUGIN_TIMEOUT_MS to wait longer`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    mod = await Promise.race([import(url) as Promise<Record<string, unknown>>, timedOut]);
   } catch (error) {
+    if (error instanceof PluginLoadError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new PluginLoadError(ref, `importing ${url} failed: ${message}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
   const value = pickManifest(ref, mod);
   const { kind, manifest } = validateManifest(ref, value, resolved.declaredKind);

@@ -159,7 +159,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
       '--updates',
       '40',
     ]);
-    await live.waitFor(/rollout \d+\/\d+/);
+    await live.waitFor(/\(PPO update 2\)/); // update 1 is done and checkpointed
     const lock = JSON.parse(readFileSync(path.join(runDir, 'run.lock'), 'utf8'));
     expect(lock.pid).toBe(live.child.pid);
     expect(typeof lock.host).toBe('string');
@@ -179,6 +179,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
     await taker.waitFor(
       new RegExp(`Taking over the lock of .*: pid ${live.child.pid} .* is no longer running`),
     );
+    await taker.waitFor(/Resuming from .*update-0000\d\d \(PPO update \d+ of 40\)/);
     await taker.waitFor(/rollout \d+\/\d+/);
     taker.child.kill('SIGTERM'); // SIGTERM stops like Ctrl-C
     const stopped = await taker.done;

@@ -126,5 +126,5 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
     expect(existsSync(path.join(runDir, 'eval-final.json'))).toBe(false);
     expect(readdirSync(path.join(runDir, 'checkpoints')).some((c) => c.startsWith('update-'))).toBe(false);
-  });
+  }, 240_000);
 });

@@ -13,10 +13,13 @@ export interface CliResult {
 /** Runs `rl4vlm <args>` in a child process and collects its output. */
 export function runCli(
   args: string[],
-  { cwd = process.cwd(), input }: { cwd?: string; input?: string } = {},
+  { cwd = process.cwd(), input, env }: { cwd?: string; input?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
