@@ -14,7 +14,7 @@ interface Waiting {
 export class GenerationBatcher {
   private readonly groups = new Map<
     string,
-    { options: GenerateOptions; waiting: Waiting[]; timer?: NodeJS.Timeout }
+    { options: GenerateOptions; waiting: Waiting[]; pixels: number; timer?: NodeJS.Timeout }
   >();
   private chain: Promise<void> = Promise.resolve();
 
@@ -22,15 +22,23 @@ export class GenerationBatcher {
     private readonly policy: VlmPolicy,
     private readonly windowMs = 5,
     private readonly maxBatch = 32,
+    /** Most image pixels in one batch: a prompt that would cross it starts the next batch. */
+    private readonly maxBatchPixels = Number.POSITIVE_INFINITY,
   ) {}
 
   generate(prompt: Prompt, options: GenerateOptions): Promise<Generation> {
     const key = JSON.stringify(options);
+    const pixels = prompt.images.reduce((sum, im) => sum + im.width * im.height, 0);
     let group = this.groups.get(key);
+    if (group && group.waiting.length > 0 && group.pixels + pixels > this.maxBatchPixels) {
+      this.flush(key);
+      group = undefined;
+    }
     if (!group) {
-      group = { options, waiting: [] };
+      group = { options, waiting: [], pixels: 0 };
       this.groups.set(key, group);
     }
+    group.pixels += pixels;
     const promise = new Promise<Generation>((resolve, reject) =>
       group!.waiting.push({ prompt, resolve, reject }),
     );

@@ -12,8 +12,11 @@ export {
   contentToPrompt,
   dataUrlToImage,
   IMAGE_PLACEHOLDER,
+  type ImageLimits,
+  ImageTooLargeError,
   imageToDataUrl,
   promptToContent,
 } from './messages.js';
 export { OpenAIPolicy, OpenAIPolicyError, type OpenAIPolicyOptions } from './openai-policy.js';
+export { pngSize } from './png-header.js';
 export { type ChatServerOptions, createChatServer, listen } from './server.js';

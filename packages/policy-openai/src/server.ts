@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { GenerateOptions, Prompt, VlmPolicy } from '@rl4vlm/policy';
 import { GenerationBatcher } from './batcher.js';
-import { type ContentPart, contentToPrompt } from './messages.js';
+import { type ContentPart, contentToPrompt, type ImageLimits, ImageTooLargeError } from './messages.js';
 import { type ChatRequest, chatRequestSchema, describeIssues } from './request-schema.js';
 
 /** Settings of {@link createChatServer}. */
@@ -16,8 +16,12 @@ export interface ChatServerOptions {
   token?: string;
   /** Largest request body in bytes (413 above). Default 8 MiB. */
   maxBodyBytes?: number;
-  /** Largest image in pixels (413 above). Default 1024×1024. */
+  /** Largest image in pixels (413 above), read from the PNG header before decoding. Default 1024×1024. */
   maxImagePixels?: number;
+  /** Most pixels of all images in one request (413 above). Default 4 × `maxImagePixels`. */
+  maxRequestPixels?: number;
+  /** Most image pixels in one batched generation; a fuller batch is split. Default 16 × `maxImagePixels`. */
+  maxBatchPixels?: number;
   /** How long to wait for more requests to batch together. Default 5 ms. */
   batchWindowMs?: number;
   /** Most prompts per batched generation. Default 32. */
@@ -58,34 +62,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** `Authorization: Bearer <token>`, the scheme matched case-insensitively (RFC 7235 §2.1). */
+function hasBearer(header: string | undefined, token: string): boolean {
+  const m = /^bearer[ \t]+(.+)$/i.exec(header?.trim() ?? '');
+  return m !== null && m[1]!.trim() === token;
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
 
-function toPrompt(request: ChatRequest, maxPixels: number): Prompt {
+function toPrompt(request: ChatRequest, limits: ImageLimits): Prompt {
   // Every message's content in order; roles other than the user's carry no images in practice.
   const parts: ContentPart[] = [];
   for (const m of request.messages) {
     if (typeof m.content === 'string') parts.push({ type: 'text', text: m.content });
     else parts.push(...(m.content as ContentPart[]));
   }
-  let prompt: Prompt;
   try {
-    prompt = contentToPrompt(parts);
+    return contentToPrompt(parts, limits);
   } catch (err) {
+    if (err instanceof ImageTooLargeError) throw new HttpError(413, `messages: ${err.message}`);
     throw new HttpError(400, `messages: ${(err as Error).message}`);
   }
-  for (const image of prompt.images) {
-    if (image.width * image.height > maxPixels) {
-      throw new HttpError(
-        413,
-        `Image of ${image.width}×${image.height} pixels exceeds the limit of ${maxPixels} pixels`,
-      );
-    }
-  }
-  return prompt;
 }
 
 /**
@@ -103,12 +104,21 @@ export function createChatServer(options: ChatServerOptions): Server {
   const modelName = options.modelName ?? policy.id;
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const maxImagePixels = options.maxImagePixels ?? 1024 * 1024;
-  const batcher = new GenerationBatcher(policy, options.batchWindowMs ?? 5, options.maxBatch ?? 32);
+  const limits: ImageLimits = {
+    maxImagePixels,
+    maxPromptPixels: options.maxRequestPixels ?? 4 * maxImagePixels,
+  };
+  const batcher = new GenerationBatcher(
+    policy,
+    options.batchWindowMs ?? 5,
+    options.maxBatch ?? 32,
+    options.maxBatchPixels ?? 16 * maxImagePixels,
+  );
   const created = Math.floor(Date.now() / 1000);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
-    if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
+    if (token !== undefined && !hasBearer(req.headers.authorization, token)) {
       throw new HttpError(
         401,
         req.headers.authorization
@@ -141,7 +151,7 @@ export function createChatServer(options: ChatServerOptions): Server {
     const request = parsed.data;
     if (request.model !== modelName)
       throw new HttpError(404, `Unknown model '${request.model}'; this server serves '${modelName}'`);
-    const prompt = toPrompt(request, maxImagePixels);
+    const prompt = toPrompt(request, limits);
     const maxNewTokens = request.max_completion_tokens ?? request.max_tokens ?? 256;
     const generateOptions: GenerateOptions = {
       temperature: request.temperature ?? 1,

@@ -44,7 +44,10 @@ export class ResumeRefusedError extends Error {
  * first, the SFT evaluation, a PPO update at or past `checkpointEvery`). Lines written before
  * the first checkpoint are not evidence: a run killed then simply starts again.
  */
-export function planResume(runDir: string, { checkpointEvery = 1 }: { checkpointEvery?: number } = {}): ResumePlan {
+export function planResume(
+  runDir: string,
+  { checkpointEvery = 1 }: { checkpointEvery?: number } = {},
+): ResumePlan {
   const root = join(runDir, 'checkpoints');
   const ppo = surveyCheckpoints(root);
   const sft = surveyCheckpoints(root, SFT_CHECKPOINT_PATTERN);

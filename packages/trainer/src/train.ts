@@ -94,7 +94,9 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   mkdirSync(config.runDir, { recursive: true });
   const checkpointDir = join(config.runDir, 'checkpoints');
   // Decided before anything is written, so a refused resume leaves the folder as it was.
-  const plan: ResumePlan = deps.resume ? planResume(config.runDir, { checkpointEvery: config.checkpoint.every }) : { from: 'start', skipped: [] };
+  const plan: ResumePlan = deps.resume
+    ? planResume(config.runDir, { checkpointEvery: config.checkpoint.every })
+    : { from: 'start', skipped: [] };
   if (deps.resume) for (const line of describeResumePlan(plan, config.ppo)) log(line);
   for (const dir of cleanTempCheckpoints(checkpointDir))
     log(`Removed ${dir}: a checkpoint write that never finished`);

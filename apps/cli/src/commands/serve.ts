@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createChatServer, listen } from '@rl4vlm/policy-openai';
 import type { Command } from 'commander';
@@ -41,12 +41,30 @@ export function servedPolicyId(target: string): string {
   );
 }
 
+/** The env a served run was trained on, for the `try:` hint (a run folder or a checkpoint inside one). */
+function servedEnvId(target: string): string | undefined {
+  for (let dir = path.resolve(target), i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    try {
+      const config = JSON.parse(readFileSync(path.join(dir, 'rl4vlm.config.json'), 'utf8'));
+      if (typeof config?.env?.id === 'string') return config.env.id;
+    } catch {
+      // not a run folder: look one level up
+    }
+  }
+  return undefined;
+}
+
+const shellQuote = (s: string) => (/^[\w.:/@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 /** `rl4vlm serve`: a policy behind the OpenAI-compatible chat-completions API. Resolves once listening. */
 export async function startServe(
   target: string,
   flags: ServeFlags,
   print: (s: string) => void = console.log,
 ) {
+  // Checked before the model loads: a bad port used to surface from Node's internals after it.
+  if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535)
+    throw new Error(`--port ${flags.port} is not a port: use 0–65535 (0 picks a free one)`);
   const registry = await loadPlugins({ plugin: flags.plugin });
   const policyId = servedPolicyId(target);
   const policy = await registry.policies.create(policyId, {});
@@ -63,7 +81,14 @@ export async function startServe(
   });
   const { url } = await listen(server, { host: flags.host, port: flags.port });
   print(`Serving ${policyId} as model '${modelName}' at ${url}${token ? ' (bearer token required)' : ''}`);
-  print(`  try: rl4vlm eval --policy openai:${modelName} --set policy.options.baseURL=${url}`);
+  const keyPrefix = !token
+    ? ''
+    : flags.token
+      ? `OPENAI_API_KEY=${shellQuote(token)} `
+      : 'OPENAI_API_KEY="$RL4VLM_SERVE_TOKEN" ';
+  print(
+    `  try: ${keyPrefix}rl4vlm eval --env ${servedEnvId(target) ?? 'gym-cards/NumberLine-v0'} --policy openai:${modelName} --set policy.options.baseURL=${url}`,
+  );
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return { url, modelName, policyId, server, close };
 }
