@@ -44,8 +44,7 @@ export function decodeSafetensors(bytes: Uint8Array): {
   tensors: Map<string, NamedTensor>;
   metadata: Record<string, string>;
 } {
-  if (bytes.length < 8)
-    throw new Error(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
+  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length)
@@ -57,6 +56,7 @@ export function decodeSafetensors(bytes: Uint8Array): {
     throw new Error('safetensors: the header is not JSON (is this a safetensors file?)');
   }
   const base = 8 + headerLength;
+  // One check for the whole file first: "truncated: the header says N bytes, the file has M".
   const dataEnd = Math.max(
     0,
     ...Object.entries(header)

@@ -542,7 +542,6 @@ function parseCheckpointConfig(text: string, source: string): ModelConfig {
   } catch (error) {
     throw new Error(`${source}: config.json is not JSON (${(error as Error).message})`);
   }
-<<<<<<< HEAD
   if (typeof json !== 'object' || json === null || json.format !== CHECKPOINT_FORMAT || !json.model) {
     const other = Array.isArray(json?.architectures)
       ? ` (it describes ${json.architectures.join(', ')})`
@@ -551,27 +550,6 @@ function parseCheckpointConfig(text: string, source: string): ModelConfig {
         : typeof json?.format === 'string'
           ? ` (its format is '${json.format}')`
           : '';
-=======
-}
-
-async function readJsonFile(file: string): Promise<unknown> {
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new Error(
-      `Cannot load ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (e as Error).message}`,
-    );
-  }
-  return parseJsonFile(raw, file);
-}
-
-async function readCheckpointConfig(dir: string): Promise<{ config: ModelConfig }> {
-  let raw: string;
-  try {
-    raw = await readFile(path.join(dir, 'config.json'), 'utf8');
-  } catch {
->>>>>>> da0a1d5 (serve: PNG header checked before decoding (per image, request and batch pixel caps), 'image N is not a valid PNG', case-insensitive bearer, --port validated before the model loads, try: hint works as pasted)
     throw new Error(
       `${source}: config.json is not a ${CHECKPOINT_FORMAT} checkpoint${other}; rl4vlm train writes config.json, model.safetensors and tokenizer.json into each checkpoint's policy/ folder`,
     );
