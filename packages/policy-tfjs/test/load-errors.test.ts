@@ -17,7 +17,7 @@ describe('loading a damaged checkpoint names the file and the damage', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tfjs-ckpt-'));
-    const policy = await TfjsPolicy.create('tiny', { seed: 1 });
+    const policy = await TfjsPolicy.create('tiny');
     await policy.save(dir);
     policy.dispose();
   });

@@ -12,7 +12,7 @@ import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/ru
 import { acquireRunLock, LOCK_FILE } from '../run/run-lock.js';
 import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
 import { type CommonFlags, setup } from '../setup.js';
-import { addEnvFlags, int, positiveInt } from './env-flags.js';
+import { addEnvFlags, positiveInt } from './env-flags.js';
 
 /**
  * Exit status of a run that stopped early with a checkpoint (Ctrl-C, SIGTERM, `--stop-after`):

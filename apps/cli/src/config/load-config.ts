@@ -28,6 +28,15 @@ export interface ResolvedConfig {
   baseDir: string;
 }
 
+/** Where a text stops being text: a control character other than tab/newline/CR/FF, or invalid UTF-8 (U+FFFD). */
+function firstBinaryChar(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) return i;
+  }
+  return -1;
+}
+
 /** Reads a YAML or JSON config file into an object. */
 export function readConfigFile(file: string): Obj {
   if (!existsSync(file)) throw new ConfigError(file, [`no config file at ${path.resolve(file)}`]);
@@ -36,7 +45,7 @@ export function readConfigFile(file: string): Obj {
       `is a directory; --config takes a YAML or JSON file (a run's config is ${path.join(file, 'rl4vlm.config.yaml')})`,
     ]);
   const text = readFileSync(file, 'utf8');
-  const binaryAt = text.search(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
+  const binaryAt = firstBinaryChar(text);
   if (binaryAt >= 0)
     throw new ConfigError(file, [
       `is not a text file (a control or invalid UTF-8 byte at character ${binaryAt}); configs are YAML or JSON`,
