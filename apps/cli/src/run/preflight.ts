@@ -50,12 +50,14 @@ export function assertWritable(dir: string): void {
     rmSync(mkdtempSync(path.join(at, '.rl4vlm-write-test-')), { recursive: true, force: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EROFS'
-        ? 'it is on a read-only file system'
-        : code === 'ENOSPC'
-          ? 'the disk is full'
-          : `${code ?? (e as Error).message}`;
+    const reasons: Record<string, string> = {
+      EROFS: 'it is on a read-only file system',
+      ENOSPC: 'the disk is full',
+      ENOTDIR: 'it is a file, not a folder',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+    };
+    const why = (code && reasons[code]) ?? code ?? (e as Error).message;
     throw new Error(`${at} is not writable (${why}), so ${path.resolve(dir)} cannot be written`);
   }
 }

@@ -79,5 +79,5 @@ describe('inputs are checked and named', () => {
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(/a-file is not writable \(it is a file, not a folder\)/);
     expect(blocked.stderr).not.toMatch(/eval \d+\/\d+/); // no evaluation ran first
-  });
+  }, 180_000);
 });
