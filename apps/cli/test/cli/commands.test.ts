@@ -194,7 +194,8 @@ describe('rl4vlm play', () => {
     expect(detectImageProtocol({ TERM: 'xterm-kitty' }, true)).toBe('kitty');
     expect(detectImageProtocol({ TERM_PROGRAM: 'iTerm.app' }, true)).toBe('iterm');
     expect(detectImageProtocol({ TERM: 'xterm-kitty' }, false)).toBe('file');
-    expect(detectImageProtocol({ TERM: 'xterm-256color' }, true)).toBe('file');
+    expect(detectImageProtocol({ TERM: 'xterm-256color' }, true)).toBe('blocks');
+    expect(detectImageProtocol({ TERM: 'dumb' }, true)).toBe('file');
     const image = { width: 2, height: 1, data: new Uint8Array([255, 0, 0, 0, 255, 0]) };
     const ESC = String.fromCharCode(27);
     const BEL = String.fromCharCode(7);
