@@ -58,7 +58,8 @@ export async function runPlay(
         env,
         async (prompt, info, t) => {
           say(`\n=== episode ${e + 1}, seed ${seed}, step ${t} ===\n${prompt.text}`);
-          prompt.images.forEach((image, i) => show(image, `seed-${seed}-step-${t}${i ? `-${i}` : ''}`));
+          for (const [i, image] of prompt.images.entries())
+            show(image, `seed-${seed}-step-${t}${i ? `-${i}` : ''}`);
           // A typo is asked again, not played as the env's random fallback action.
           for (;;) {
             output.write('your reply> ');

@@ -43,7 +43,7 @@ describe('rl4vlm play in a terminal', () => {
     expect(out.split('your reply> ').length - 1).toBe(2); // asked twice for one step
     expect(out).toMatch(/=== episode 1, final state ===/);
     expect(out).toContain('▀');
-    expect(out).toMatch(/\u001b\[38;2;\d+;\d+;\d+m/);
+    expect(out).toMatch(new RegExp(`${String.fromCharCode(27)}\\[38;2;\\d+;\\d+;\\d+m`));
     const shown = [...out.matchAll(/\[image: (.*?\.png)\]/g)].map((m) => m[1]!);
     expect(shown.at(-1)).toMatch(/seed-2-final\.png$/);
     const folder = path.dirname(shown[0]!);
