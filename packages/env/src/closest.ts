@@ -13,13 +13,17 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The candidate closest to `query` (case-insensitive), or undefined when there are none. */
+/**
+ * The candidate closest to `query` (case-insensitive), or undefined when none is similar: a
+ * suggestion needs an edit distance of at most a third of the candidate's length (at least 2),
+ * so `nope/X-v0` suggests nothing rather than an unrelated `alfworld/Bridge-v0`.
+ */
 export function closestMatch(query: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     const d = editDistance(query.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
+    if (d <= Math.max(2, Math.floor(c.length / 3)) && d < bestDistance) {
       best = c;
       bestDistance = d;
     }

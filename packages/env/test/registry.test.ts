@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { EnvRegistry, InvalidKwargsError, make, register, TimeLimit, UnknownEnvError } from '../src/index.js';
+import {
+  closestMatch,
+  EnvRegistry,
+  InvalidKwargsError,
+  make,
+  register,
+  TimeLimit,
+  UnknownEnvError,
+} from '../src/index.js';
 import { WalkEnv } from './fixtures/walk-env.js';
 
 function walkRegistry() {
@@ -18,6 +26,13 @@ function walkRegistry() {
 }
 
 describe('registry', () => {
+  it('suggests only a similar id: nope/X-v0 gets no unrelated suggestion (issue 17 item 13)', () => {
+    const ids = ['alfworld/Bridge-v0', 'gym-cards/NumberLine-v0', 'gym-cards/Blackjack-v0'];
+    expect(closestMatch('nope/X-v0', ids)).toBeUndefined();
+    expect(closestMatch('gym-cards/Numberline-v0', ids)).toBe('gym-cards/NumberLine-v0');
+    expect(closestMatch('gym-cards/BlackJak-v0', ids)).toBe('gym-cards/Blackjack-v0');
+  });
+
   it('make("nope/Unknown-v0") names the registered ids and the closest match', () => {
     const r = walkRegistry();
     let error: unknown;

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { PRESETS } from '../config/index.js';
 
 /** An integer flag value; `1e3` or `2.5` are refused rather than read as 1 or 2. */
 const int = (v: string) => {
@@ -17,7 +18,7 @@ const positiveInt = (v: string) => {
 export function addEnvFlags(command: Command, { policy = true } = {}): Command {
   command
     .option('-c, --config <file>', 'YAML or JSON config file (flags override it)')
-    .option('-p, --preset <name>', 'start from a preset: numberline, ezpoints, points24, blackjack, smoke')
+    .option('-p, --preset <name>', `start from a preset: ${Object.keys(PRESETS).join(', ')}`)
     .option('-e, --env <id>', 'env id, e.g. gym-cards/NumberLine-v0')
     .option('--plugin <pkg...>', 'load these plugin packages or paths too')
     .option('--discover', 'also load installed packages that declare "rl4vlm": {"plugin": ...}')

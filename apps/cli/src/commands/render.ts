@@ -29,7 +29,7 @@ export function registerRender(program: Command): void {
 Examples:
   $ rl4vlm render --env gym-cards/Blackjack-v0 --seed 3            # the oracle plays (default)
   $ rl4vlm render --env gym-cards/Points24-v0 --policy random -o /tmp/p24
-  $ rl4vlm render --env gym-cards/NumberLine-v0 --policy tfjs:runs/nl/checkpoints/update-6/policy`,
+  $ rl4vlm render --env gym-cards/NumberLine-v0 --policy tfjs:runs/nl/checkpoints/update-000006/policy`,
     )
     .action(async (flags: RenderFlags) => {
       const { config, registry } = await setup(flags, flags.policy ? {} : { policy: { id: 'oracle' } });

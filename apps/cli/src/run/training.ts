@@ -9,6 +9,7 @@ import {
   evaluate,
   findLatestCheckpoint,
   JsonLinesSink,
+  type MetricsSink,
   makeTextEnvs,
   planResume,
   runSft,
@@ -205,6 +206,20 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
   return rows;
 }
 
+/** One line per PPO update (numbered like the progress bar, from 1): how the rollout went. */
+function updateLines(numUpdates: number, log: (line: string) => void): MetricsSink {
+  const pct = (x: unknown) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : 'n/a');
+  return {
+    write: (r) => {
+      if (r.phase !== 'ppo' || typeof r.update !== 'number') return;
+      const ret = typeof r.meanReturn === 'number' ? r.meanReturn.toFixed(3) : 'n/a';
+      log(
+        `PPO update ${r.update + 1}/${numUpdates}: success ${pct(r.successRate)} (last ${r.episodes} episodes; window ${pct(r.successRateWindow)}), return ${ret}, format errors ${pct(r.formatErrorRate)}`,
+      );
+    },
+  };
+}
+
 /** What the first Ctrl-C prints: the run heard it, and what happens next. */
 export const STOP_ACKNOWLEDGEMENT =
   'Stopping at the next step boundary and writing a checkpoint (Ctrl-C again quits at once, losing the work since the last checkpoint)…';
@@ -338,6 +353,7 @@ async function stages({
       noiseLabels: actionLabels(registry, config.env),
       onProgress: reporter?.onProgress,
       log: (m) => reporter?.log(m),
+      sinks: reporter ? [updateLines(config.ppo.numUpdates, (m) => reporter.log(m))] : [],
       resume,
       signal: stop.asSignal(),
       stopAfterUpdates,

@@ -50,6 +50,13 @@ describe('--help', () => {
     expect(help).toContain(`$ rl4vlm ${path.join(' ')}`);
   });
 
+  it('-p lists every preset (quickstart too); the render example names a real checkpoint folder (issue 17 item 13)', () => {
+    const train = helpOf(['train']);
+    expect(train).toMatch(/-p, --preset <name> +start from a preset: .*quickstart/s);
+    expect(train).toMatch(/smoke/);
+    expect(helpOf(['render'])).toContain('checkpoints/update-000006/policy');
+  });
+
   it('train --help documents the presets', () => {
     expect(helpOf(['train'])).toMatch(/numberline .*\n.*ezpoints.*\n.*points24.*\n.*blackjack/);
   });
