@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything a fresh machine needs: pnpm (pinned), the workspace's dependencies, and
-# Debian's chromium (report-page browser test) and redis-server (distributed rollout tests) when missing and apt-get is available.
+# Installs what a fresh machine needs for the main job: pnpm (pinned) and the workspace's
+# dependencies. `--test` also installs the test path's system tools (scripts/test-tools.sh:
+# chromium, redis-server), which `pnpm test` installs by itself too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,15 +10,8 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v 2>/dev/null)" != "$PNPM_VER
   npm install -g "pnpm@$PNPM_VERSION"
 fi
 
-if [ -f scripts/system-packages.txt ] && command -v apt-get >/dev/null 2>&1; then
-  missing=""
-  for pkg in $(grep -v '^#' scripts/system-packages.txt); do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
-  done
-  if [ -n "$missing" ]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
-  fi
+if [ "${1:-}" = "--test" ]; then
+  bash scripts/test-tools.sh
 fi
 
 pnpm install --frozen-lockfile

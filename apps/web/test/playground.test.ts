@@ -20,7 +20,7 @@ import {
 const runBrowser = hasChromium() || browserRequired;
 if (!runBrowser) {
   console.warn(
-    `[web] skipping the playground browser tests: no Chromium at ${CHROMIUM} (scripts/setup.sh installs it)`,
+    `[web] skipping the playground browser tests: no Chromium at ${CHROMIUM} (scripts/test-tools.sh installs it; pnpm test runs it)`,
   );
 }
 

@@ -19,7 +19,7 @@ import { makeTestEnvs, makeTestPolicy, type TestEnvSpec } from './fixtures/test-
 const bin = findRedisServer();
 if (!bin)
   console.warn(
-    'SKIPPED: redis-server is not installed (Debian: apt-get install redis-server, or bash scripts/setup.sh); the distributed rollout tests need a real one',
+    'SKIPPED: redis-server is not installed (Debian: apt-get install redis-server, or bash scripts/test-tools.sh); the distributed rollout tests need a real one',
   );
 
 const NUM_ENVS = 6;

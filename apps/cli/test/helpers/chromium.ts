@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-/** Debian's chromium, installed by scripts/setup.sh from scripts/system-packages.txt. */
+/** Debian's chromium, installed by scripts/test-tools.sh (run by pnpm test) from scripts/system-packages.txt. */
 export const CHROMIUM = process.env.RL4VLM_CHROMIUM ?? '/usr/bin/chromium';
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
