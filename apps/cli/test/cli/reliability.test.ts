@@ -61,6 +61,8 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
       'sft.train.epochs=4',
       '--set',
       'eval.episodes=2',
+      '--set',
+      'gallery.episodes=0',
     ]);
     await live.waitFor(/sft \d+\/\d+/);
     live.child.kill('SIGINT');
@@ -98,7 +100,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
     expect(again.stdout).toMatch(/is finished .*nothing to resume/);
     expect(again.stdout).toMatch(/oracle \(ceiling\)/);
     expect(finalsOf(runDir)).toBe(1);
-  }, 240_000);
+  }, 420_000);
 
   it('resume skips a damaged checkpoint, naming it and why, and refuses when none is intact', async () => {
     const runsDir = tempRuns();
@@ -139,7 +141,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
     expect(refused.stderr).toMatch(/No intact checkpoint to resume .* from/);
     expect(refused.stderr).toMatch(/Refusing to start over/);
     expect(readFileSync(path.join(copy, 'metrics.jsonl'), 'utf8')).toBe(before);
-  }, 240_000);
+  }, 420_000);
 
   it('a second process on a live run folder is refused naming the owner; after kill -9 the stale lock is taken over', async () => {
     const runsDir = tempRuns();
@@ -186,7 +188,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
     expect(stopped.code, stopped.stderr).toBe(75);
     const updates = updatesOf(runDir);
     expect(new Set(updates).size).toBe(updates.length);
-  }, 240_000);
+  }, 420_000);
 
   it('a mistyped policy or an absurd size fails before the run folder exists', async () => {
     const runsDir = tempRuns();
