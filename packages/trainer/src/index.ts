@@ -1,7 +1,8 @@
 /**
  * `@rl4vlm/trainer`: RL4VLM's training loop for VLM agents — rollouts, GAE, PPO with the
- * chain-of-thought weighting λ, SFT warm start, seeded evaluation, atomic checkpoints with exact
- * resume, metrics sinks.
+ * chain-of-thought weighting λ, algorithm plugins (GRPO, RLOO, GiGPO built in), SFT warm start,
+ * seeded evaluation, atomic checkpoints with exact resume, metrics sinks. Its default export is
+ * the built-in algorithms' plugin manifest (`rl4vlm.algorithm/v1`).
  * @packageDocumentation
  */
 
@@ -16,6 +17,35 @@ export {
   tokenWeights,
 } from './action-split.js';
 export { Adam, type AdamSettings, type AdamState } from './adam.js';
+export {
+  type AdvantageInput,
+  type AdvantageOutput,
+  ALGORITHM_ID_PATTERN,
+  ALGORITHM_SPECIFICATION_VERSION,
+  type Algorithm,
+  type AlgorithmPluginManifest,
+  type CollectPlan,
+  defineAlgorithm,
+  type Experience,
+  InvalidAlgorithmManifestError,
+  validateAlgorithmManifest,
+} from './algorithm.js';
+export { AlgorithmRegistry, UnknownAlgorithmError } from './algorithm-registry.js';
+export { type GigpoSettings, gigpo, gigpoAdvantages } from './algorithms/gigpo.js';
+export { type GrpoSettings, grpo, grpoAdvantages } from './algorithms/grpo.js';
+export { builtinAlgorithms, builtinAlgorithms as default } from './algorithms/index.js';
+export { ppo, ppoAdvantages } from './algorithms/ppo.js';
+export {
+  broadcast,
+  meanGroupSpread,
+  shapedRewards,
+  stepReturns,
+  type Trajectory,
+  trajectories,
+  trajectoryReturns,
+} from './algorithms/returns.js';
+export { type RlooSettings, rloo, rlooAdvantages } from './algorithms/rloo.js';
+export { anchorKey } from './anchor-key.js';
 export {
   type CheckpointManifest,
   type CheckpointSurvey,
@@ -34,6 +64,7 @@ export {
   writeCheckpoint,
   writeFileAtomic,
 } from './checkpoint.js';
+export { collectGroups, type GroupRolloutOptions } from './collect-groups.js';
 export * from './config.js';
 export {
   type EpisodeRecord,
@@ -45,21 +76,46 @@ export {
 } from './evaluate.js';
 export { computeGae, type GaeInput } from './gae.js';
 export { GradientAccumulator, globalNorm } from './grads.js';
+export { type GroupStats, groupNormalize, groupStats } from './group-stats.js';
+export {
+  clippedSurrogate,
+  clippedValueLoss,
+  k3Kl,
+  meanEntropy,
+  ratioStats,
+  type SurrogateOutput,
+  sequenceLogProb,
+} from './loss-pieces.js';
 export { type CosineSchedule, learningRateAt } from './lr-schedule.js';
 export {
   ConsoleSink,
+  isRlRecord,
   JsonLinesSink,
   type MetricsRecord,
   type MetricsSink,
   type ProgressCallback,
   type ProgressEvent,
   readJsonLines,
+  recordAlgorithm,
   TIMING_KEYS,
 } from './metrics.js';
+export {
+  type MinibatchUpdateOptions,
+  type MinibatchUpdateResult,
+  minibatchUpdate,
+} from './minibatch-update.js';
 export { buildOracleDataset, type OracleDatasetOptions } from './oracle-dataset.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';
 export { type PpoLossInput, type PpoLossOutput, type PpoLossSettings, ppoLoss } from './ppo-loss.js';
 export { describeResumePlan, planResume, type ResumePlan, ResumeRefusedError } from './resume-plan.js';
+export {
+  lossFor,
+  RL_STATE_FORMAT,
+  type RlResult,
+  type RunRlOptions,
+  resolveAlgorithmSettings,
+  runRl,
+} from './rl-loop.js';
 export {
   collectRollout,
   type EpisodeSummary,
@@ -69,8 +125,12 @@ export {
   type RolloutSample,
   RolloutStopped,
   rowSeed,
+  type StepSampleInput,
+  stepSample,
   type TextEnvLike,
 } from './rollout.js';
+export { type RlState, updateRecord } from './rollout-metrics.js';
+export { type ScoredColumns, type ScoreExperienceOptions, scoreExperience } from './score-experience.js';
 export { lossAndGrads, scoreNoGrad, type TfTrainablePolicy, valuesOf } from './scoring.js';
 export { deriveSeed, SeedStream } from './seeds.js';
 export {
@@ -89,4 +149,4 @@ export {
 } from './sft.js';
 export { explainedVariance, mean, normalize, sampleStd, variance, wilsonInterval } from './stats.js';
 export { StopFlag } from './stop-signal.js';
-export { makeTextEnvs, type TrainDeps, type TrainResult, train } from './train.js';
+export { createAlgorithmRegistry, makeTextEnvs, type TrainDeps, type TrainResult, train } from './train.js';

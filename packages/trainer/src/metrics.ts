@@ -1,11 +1,25 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** One metrics line: a flat record of numbers (and a few strings/booleans), one per update or stage. */
-export type MetricsRecord = { phase: 'ppo' | 'sft' | 'eval' | string } & Record<
+/**
+ * One metrics line: a flat record of numbers (and a few strings/booleans), one per update or stage.
+ * An RL update's line has `phase: 'rl'` and `algorithm` (runs from before algorithm plugins say `'ppo'`).
+ */
+export type MetricsRecord = { phase: 'rl' | 'ppo' | 'sft' | 'eval' | string } & Record<
   string,
   number | string | boolean | null
 >;
+
+/** True for an RL update's line: `phase: 'rl'`, or `'ppo'` as runs wrote before algorithm plugins. */
+export function isRlRecord(record: { phase?: unknown }): boolean {
+  return record.phase === 'rl' || record.phase === 'ppo';
+}
+
+/** The algorithm of an RL update's line (`'ppo'` for lines written before algorithm plugins). */
+export function recordAlgorithm(record: MetricsRecord): string | undefined {
+  if (!isRlRecord(record)) return undefined;
+  return typeof record.algorithm === 'string' ? record.algorithm : 'ppo';
+}
 
 /** Where metrics go. Plugins add their own (TensorBoard, W&B, a web socket). */
 export interface MetricsSink {
@@ -18,7 +32,7 @@ export interface ProgressEvent {
   phase: 'rollout' | 'update' | 'eval' | 'sft';
   done: number;
   total: number;
-  /** The PPO update (0-based) the event belongs to, where there is one. */
+  /** The RL update (0-based) the event belongs to, where there is one. */
   update?: number;
 }
 
@@ -67,11 +81,11 @@ export class JsonLinesSink implements MetricsSink {
   }
 
   /**
-   * On resume: drops the lines a stopped run wrote after its last checkpoint (PPO lines with
+   * On resume: drops the lines a stopped run wrote after its last checkpoint (RL lines with
    * `update >= fromUpdate`), so the file reads as one uninterrupted run.
    */
   rewindTo(fromUpdate: number): void {
-    this.keepOnly((r) => !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= fromUpdate));
+    this.keepOnly((r) => !(isRlRecord(r) && typeof r.update === 'number' && r.update >= fromUpdate));
   }
 
   /** Keeps only the lines `keep` accepts (torn lines are dropped): a resume rewinds to its checkpoint. */

@@ -1,5 +1,13 @@
 import './register-gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  clippedSurrogate,
+  clippedValueLoss,
+  k3Kl,
+  meanEntropy,
+  ratioStats,
+  sequenceLogProb,
+} from './loss-pieces.js';
 
 /** Settings of {@link ppoLoss}; the RL4VLM values are in brackets. */
 export interface PpoLossSettings {
@@ -18,6 +26,8 @@ export interface PpoLossSettings {
    * has no gradient through the ratio [10, RL4VLM's guard]; `null` turns the guard off.
    */
   ratioGuard: number | null;
+  /** `false` for a critic-free algorithm (GRPO, RLOO, GiGPO): no value term at all. Default true. */
+  valueLoss?: boolean;
 }
 
 /** One minibatch as the loss sees it. Tensors are `[B, L]` per token or `[B]` per sample. */
@@ -66,50 +76,28 @@ export interface PpoLossOutput {
  *   L_pg      = mean(max(−A·r, −A·clip(r, 1−ε, 1+ε)))       (or mean(−A·clip(r)) if any r > guard)
  *   V_c       = V_old + clip(V − V_old, −ε_v, ε_v)
  *   L_v       = mean(0.5·max((V − R)², (V_c − R)²))
- *   loss      = L_pg + c_v·L_v − c_e·H + c_kl·KL
+ *   loss      = L_pg + c_v·L_v − c_e·H + c_kl·KL               (no L_v when `valueLoss: false`)
  *
+ * Built from the shared pieces in `loss-pieces.ts`, which other algorithms' losses reuse.
  * Call it inside `tf.variableGrads` so the gradient flows through `tokenLogProbs` and `values`.
  */
 export function ppoLoss(input: PpoLossInput, s: PpoLossSettings): PpoLossOutput {
   const { tokenLogProbs, tokenWeights, mask, values, oldLogProbs, advantages, returns, oldValues } = input;
-  const newLogProbs = tf.sum(tf.mul(tokenLogProbs, tokenWeights), 1);
-  const logRatio = tf.sub(newLogProbs, oldLogProbs);
-  const ratio = tf.exp(logRatio);
-  const clipped = tf.clipByValue(ratio, 1 - s.clipRatio, 1 + s.clipRatio);
-  const pgUnclipped = tf.neg(tf.mul(advantages, ratio));
-  const pgClipped = tf.neg(tf.mul(advantages, clipped));
-  const ppoObjective = tf.mean(tf.maximum(pgUnclipped, pgClipped));
-  let policyLoss: tf.Scalar = ppoObjective as tf.Scalar;
-  let guardFired: tf.Scalar = tf.scalar(0);
-  if (s.ratioGuard !== null) {
-    // step() rather than greater()/where(): tfjs has no gradient for comparisons on the path to the loss.
-    const fired = tf.step(tf.sub(tf.max(ratio), s.ratioGuard)) as tf.Scalar;
-    guardFired = fired;
-    policyLoss = tf.add(
-      tf.mul(fired, tf.mean(pgClipped)),
-      tf.mul(tf.sub(1, fired), ppoObjective),
-    ) as tf.Scalar;
-  }
-
-  const valueError = tf.square(tf.sub(values, returns));
-  let perSampleValueLoss: tf.Tensor = valueError;
-  if (s.valueClip !== null) {
-    const vClipped = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -s.valueClip, s.valueClip));
-    perSampleValueLoss = tf.maximum(valueError, tf.square(tf.sub(vClipped, returns)));
-  }
-  const valueLoss = tf.mul(0.5, tf.mean(perSampleValueLoss)) as tf.Scalar;
-
-  const tokenCount = tf.maximum(tf.sum(mask), 1);
-  const entropy = (
-    input.entropy ? tf.div(tf.sum(tf.mul(input.entropy, mask)), tokenCount) : tf.scalar(0)
-  ) as tf.Scalar;
+  const newLogProbs = sequenceLogProb(tokenLogProbs, tokenWeights);
+  const { policyLoss, ratio, logRatio, guardFired } = clippedSurrogate(
+    newLogProbs,
+    oldLogProbs,
+    advantages,
+    s.clipRatio,
+    s.ratioGuard,
+  );
+  const withValue = s.valueLoss !== false;
+  const valueLoss = withValue ? clippedValueLoss(values, oldValues, returns, s.valueClip) : tf.scalar(0);
+  const entropy = input.entropy ? meanEntropy(input.entropy, mask) : tf.scalar(0);
 
   let kl: tf.Scalar = tf.scalar(0);
   if (input.refTokenLogProbs) {
-    // k3 = e^d − d − 1 with d = log p_ref − log p_new: unbiased for KL(new‖ref) and never negative.
-    const d = tf.mul(tf.sub(input.refTokenLogProbs, tokenLogProbs), mask);
-    const k3 = tf.mul(tf.sub(tf.sub(tf.exp(d), d), 1), mask);
-    kl = tf.mean(tf.sum(k3, 1)) as tf.Scalar;
+    kl = k3Kl(tokenLogProbs, input.refTokenLogProbs, mask);
   } else if (s.klCoef > 0) {
     throw new Error(
       'ppoLoss: klCoef > 0 needs refTokenLogProbs (score the rollout with the starting policy)',
@@ -118,13 +106,11 @@ export function ppoLoss(input: PpoLossInput, s: PpoLossSettings): PpoLossOutput 
   if (s.entropyCoef > 0 && !input.entropy)
     throw new Error('ppoLoss: entropyCoef > 0 needs the per-token entropy');
 
-  let loss = tf.add(policyLoss, tf.mul(s.valueCoef, valueLoss));
+  // clone: the loss is disposed after differentiation, the policy loss is kept as a statistic.
+  let loss: tf.Tensor = withValue ? tf.add(policyLoss, tf.mul(s.valueCoef, valueLoss)) : tf.clone(policyLoss);
   if (s.entropyCoef > 0) loss = tf.sub(loss, tf.mul(s.entropyCoef, entropy));
   if (s.klCoef > 0) loss = tf.add(loss, tf.mul(s.klCoef, kl));
 
-  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
-  const clipFraction = tf.mean(
-    tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), s.clipRatio), 'float32'),
-  ) as tf.Scalar;
+  const { approxKl, clipFraction } = ratioStats(ratio, logRatio, s.clipRatio);
   return { loss: loss as tf.Scalar, policyLoss, valueLoss, entropy, kl, approxKl, clipFraction, guardFired };
 }

@@ -6,7 +6,7 @@ import {
   LATEST_FILE,
   surveyCheckpoints,
 } from './checkpoint.js';
-import { readJsonLines } from './metrics.js';
+import { isRlRecord, readJsonLines } from './metrics.js';
 import { readSftState, SFT_CHECKPOINT_PATTERN, type SftState } from './sft.js';
 
 /**
@@ -65,7 +65,7 @@ export function planResume(
       (r.phase === 'sft' && typeof r.epoch === 'number' && r.epoch >= 1) ||
       r.phase === 'sft-eval' ||
       r.phase === 'eval' ||
-      (r.phase === 'ppo' && typeof r.update === 'number' && r.update >= checkpointEvery),
+      (isRlRecord(r) && typeof r.update === 'number' && r.update >= checkpointEvery),
   ).length;
   const evidence = damaged.length
     ? `it has ${damaged.length} damaged checkpoint${damaged.length > 1 ? 's' : ''}`

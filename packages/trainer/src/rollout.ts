@@ -1,6 +1,7 @@
 import type { Info, Prompt, ResetResult, StepResult } from '@rl4vlm/env';
-import type { GenerateOptions, PolicyTokenizer, VlmPolicy } from '@rl4vlm/policy';
+import type { GenerateOptions, Generation, PolicyTokenizer, VlmPolicy } from '@rl4vlm/policy';
 import { type ActionSplit, type ActionSplitOptions, cotLogProb, splitThoughtAction } from './action-split.js';
+import { anchorKey } from './anchor-key.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 
 /**
@@ -13,9 +14,17 @@ export interface TextEnvLike<Obs = unknown> {
   prompt(observation: Obs, info: Info): Prompt;
 }
 
-/** One env step of a rollout. */
+/** One env step of a rollout: facts collected once and never changed (scored values live in their own columns). */
 export interface RolloutSample {
   envIndex: number;
+  /** The group this step's trajectory belongs to: its seed's index in a group rollout, else its episode. */
+  groupId: number;
+  /** The trajectory (episode) this step belongs to, unique within one update's experience. */
+  episodeId: number;
+  /** 0 for the first step of the episode. */
+  stepInEpisode: number;
+  /** Identity of the raw observation this step acted on (see `anchorKey`): equal keys, identical states. */
+  anchorKey: string;
   /** The prompt shown at this step, stored so the update scores exactly it (spec §3.10 pitfall 2). */
   prompt: Prompt;
   /** The info the prompt was built from. */
@@ -35,13 +44,16 @@ export interface RolloutSample {
   done: boolean;
   /** `info.parse.ok` from the TextEnv: false when the reply did not parse into an action. */
   parseOk: boolean;
-  /** Per-token log-probs of the starting policy, filled in when a KL penalty is on. */
-  refTokenLogProbs?: number[];
 }
 
 /** A finished episode. */
 export interface EpisodeSummary {
   envIndex: number;
+  /** The episode's `episodeId` (and `groupId`) in the samples. */
+  episodeId?: number;
+  groupId?: number;
+  /** True when a group rollout cut it at `maxEpisodeSteps` before the env ended it. */
+  cut?: boolean;
   return: number;
   length: number;
   /** The paper's success: return > 0. */
@@ -110,6 +122,52 @@ interface ParseInfoLike {
   ok?: boolean;
 }
 
+/** Where a step sample comes from: its place in the experience, what the env showed, what the policy said. */
+export interface StepSampleInput {
+  envIndex: number;
+  groupId: number;
+  episodeId: number;
+  stepInEpisode: number;
+  observation: unknown;
+  prompt: Prompt;
+  info: Info;
+  generation: Generation;
+  result: StepResult<unknown>;
+  tokenizer?: Pick<PolicyTokenizer, 'decodeWithOffsets'>;
+  split?: ActionSplitOptions;
+  thoughtCoef: number;
+}
+
+/** One {@link RolloutSample} from a generation and the env's answer to it (shared by every collector). */
+export function stepSample(a: StepSampleInput): RolloutSample {
+  const g = a.generation;
+  const r = a.result;
+  const split = a.tokenizer
+    ? splitThoughtAction(g.tokenIds, a.tokenizer, a.split)
+    : { actionStart: 0, length: g.tokenIds.length, foundKey: false };
+  return {
+    envIndex: a.envIndex,
+    groupId: a.groupId,
+    episodeId: a.episodeId,
+    stepInEpisode: a.stepInEpisode,
+    anchorKey: anchorKey(a.observation),
+    prompt: a.prompt,
+    info: a.info,
+    promptTokenIds: g.promptTokenIds,
+    responseTokenIds: g.tokenIds,
+    text: g.text,
+    split,
+    tokenLogProbs: g.logProbs,
+    oldLogProb: g.logProbs.length === g.tokenIds.length ? cotLogProb(g.logProbs, split, a.thoughtCoef) : 0,
+    value: g.value ?? 0,
+    reward: r.reward,
+    terminated: r.terminated,
+    truncated: r.truncated,
+    done: r.terminated || r.truncated,
+    parseOk: (r.info.parse as ParseInfoLike | undefined)?.ok !== false,
+  };
+}
+
 /**
  * The sampling seed of env `envIndex` at a step: the step's seed plus the index times the golden
  * ratio — the per-row derivation `tfjs:*` policies already used inside one batch, so an unsplit
@@ -139,7 +197,11 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
       env.reset({ seed: deriveSeed(o.seed, SeedStream.envReset, o.update, offset + i) }),
     ),
   );
-  const running = Array.from({ length: n }, () => ({ ret: 0, len: 0, formatErrors: 0 }));
+  // Episode ids from the global env index and the env's episode count, so shards played
+  // elsewhere (`envOffset`) never reuse one another's ids.
+  const episodeCounts = new Array<number>(n).fill(0);
+  const episodeId = (i: number) => (offset + i) * 2 ** 20 + episodeCounts[i]!;
+  const running = Array.from({ length: n }, (_, i) => ({ ret: 0, len: 0, formatErrors: 0, id: episodeId(i) }));
   const steps: RolloutSample[][] = [];
   const episodes: EpisodeSummary[] = [];
   let generatedTokens = 0;
@@ -165,31 +227,24 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
     for (let i = 0; i < n; i++) {
       const g = generations[i]!;
       const r = results[i]!;
-      const split = o.tokenizer
-        ? splitThoughtAction(g.tokenIds, o.tokenizer, o.split)
-        : { actionStart: 0, length: g.tokenIds.length, foundKey: false };
-      const parseOk = (r.info.parse as ParseInfoLike | undefined)?.ok !== false;
-      const done = r.terminated || r.truncated;
-      generatedTokens += g.tokenIds.length;
-      row.push({
+      const ep = running[i]!;
+      const sample = stepSample({
         envIndex: offset + i,
+        groupId: ep.id,
+        episodeId: ep.id,
+        stepInEpisode: ep.len,
+        observation: current[i]!.observation,
         prompt: prompts[i]!,
         info: current[i]!.info,
-        promptTokenIds: g.promptTokenIds,
-        responseTokenIds: g.tokenIds,
-        text: g.text,
-        split,
-        tokenLogProbs: g.logProbs,
-        oldLogProb:
-          g.logProbs.length === g.tokenIds.length ? cotLogProb(g.logProbs, split, o.thoughtCoef) : 0,
-        value: g.value ?? 0,
-        reward: r.reward,
-        terminated: r.terminated,
-        truncated: r.truncated,
-        done,
-        parseOk,
+        generation: g,
+        result: r,
+        tokenizer: o.tokenizer,
+        split: o.split,
+        thoughtCoef: o.thoughtCoef,
       });
-      const ep = running[i]!;
+      const { parseOk, done } = sample;
+      generatedTokens += g.tokenIds.length;
+      row.push(sample);
       ep.ret += r.reward;
       ep.len += 1;
       if (!parseOk) ep.formatErrors += 1;
@@ -197,13 +252,16 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
         const infoSuccess = typeof r.info.success === 'boolean' ? r.info.success : undefined;
         episodes.push({
           envIndex: offset + i,
+          episodeId: ep.id,
+          groupId: ep.id,
           return: ep.ret,
           length: ep.len,
           success: ep.ret > 0,
           infoSuccess,
           formatErrors: ep.formatErrors,
         });
-        running[i] = { ret: 0, len: 0, formatErrors: 0 };
+        episodeCounts[i]! += 1;
+        running[i] = { ret: 0, len: 0, formatErrors: 0, id: episodeId(i) };
         current[i] = await o.envs[i]!.reset();
       } else {
         current[i] = { observation: r.observation, info: r.info };

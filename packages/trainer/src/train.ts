@@ -8,13 +8,16 @@ import {
   type PolicyRegistry,
   RandomPolicy,
 } from '@rl4vlm/policy';
+import { AlgorithmRegistry } from './algorithm-registry.js';
+import { builtinAlgorithms } from './algorithms/index.js';
 import { cleanTempCheckpoints, listCheckpoints } from './checkpoint.js';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { type EvalSummary, evaluate } from './evaluate.js';
-import { JsonLinesSink, type MetricsSink, type ProgressCallback, readJsonLines } from './metrics.js';
+import { isRlRecord, JsonLinesSink, type MetricsSink, type ProgressCallback, readJsonLines } from './metrics.js';
 import { buildOracleDataset } from './oracle-dataset.js';
-import { type PpoResult, runPpo } from './ppo.js';
+import type { PpoResult } from './ppo.js';
 import { describeResumePlan, planResume, type ResumePlan } from './resume-plan.js';
+import { resolveAlgorithmSettings, runRl } from './rl-loop.js';
 import type { RolloutCollector } from './rollout.js';
 import type { TfTrainablePolicy } from './scoring.js';
 import { runSft, SFT_CHECKPOINT_PATTERN, type SftResult } from './sft.js';
@@ -24,6 +27,8 @@ import { StopFlag } from './stop-signal.js';
 export interface TrainDeps {
   /** Policies by id (with `tfjs` registered by the app). */
   policies: PolicyRegistry;
+  /** Algorithms by id. Default: the built-ins (ppo, grpo, rloo, gigpo). */
+  algorithms?: AlgorithmRegistry;
   /** Envs by id. Default: `@rl4vlm/env`'s default registry. */
   envs?: EnvRegistry;
   /** The env's oracle, for the SFT data. Required when `config.sft` is set. */
@@ -44,7 +49,7 @@ export interface TrainDeps {
    * started over silently.
    */
   resume?: boolean;
-  /** Stop after this many PPO updates of this call. */
+  /** Stop after this many RL updates of this call. */
   stopAfterUpdates?: number;
   log?: (message: string) => void;
   /** Where PPO's rollouts are played (default: in this process). */
@@ -58,6 +63,13 @@ export interface TrainResult {
   evalAfterSft?: EvalSummary;
   ppo: PpoResult;
   evalFinal?: EvalSummary;
+}
+
+/** A registry holding the built-in algorithms (ppo, grpo, rloo, gigpo). */
+export function createAlgorithmRegistry(): AlgorithmRegistry {
+  const registry = new AlgorithmRegistry();
+  for (const a of builtinAlgorithms.algorithms) registry.register(a, { source: builtinAlgorithms.name });
+  return registry;
 }
 
 /** `TextEnv`s for an env id from a registry, with the env's own text layer. */
@@ -84,13 +96,17 @@ function writeEval(path: string, summary: EvalSummary): void {
 }
 
 /**
- * The whole pipeline the CLI runs: optional SFT on oracle transcripts → evaluation → PPO →
+ * The whole pipeline the CLI runs: optional SFT on oracle transcripts → evaluation → RL (the
+ * configured algorithm, PPO by default) →
  * evaluation, writing `metrics.jsonl`, `checkpoints/` and `eval-*.json` under `config.runDir`.
  */
 export async function train(configInput: TrainConfigInput, deps: TrainDeps): Promise<TrainResult> {
   const config = resolveTrainConfig(configInput);
   const envRegistry = deps.envs ?? defaultEnvRegistry;
   const log = deps.log ?? ((m: string) => console.warn(m));
+  // An unknown algorithm or a bad setting fails before anything is written or trained.
+  const algorithm = (deps.algorithms ?? createAlgorithmRegistry()).get(config.algorithm.id);
+  resolveAlgorithmSettings(algorithm, config.algorithm.settings);
   mkdirSync(config.runDir, { recursive: true });
   const checkpointDir = join(config.runDir, 'checkpoints');
   // Decided before anything is written, so a refused resume leaves the folder as it was.
@@ -138,7 +154,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   if (plan.from === 'ppo') {
     metricsSink.keepOnly(
       (r) =>
-        !(r.phase === 'ppo' && typeof r.update === 'number' && r.update >= plan.update) &&
+        !(isRlRecord(r) && typeof r.update === 'number' && r.update >= plan.update) &&
         !(r.phase === 'eval' && r.stage === 'final' && plan.update < config.ppo.numUpdates),
     );
   } else if (plan.from === 'sft') {
@@ -202,7 +218,9 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
     })) as TfTrainablePolicy;
     await referencePolicy.load(referenceDir);
   }
-  result.ppo = await runPpo({
+  result.ppo = await runRl({
+    algorithm,
+    algorithmSettings: config.algorithm.settings,
     policy: tfPolicy,
     envs: trainEnvs,
     config: config.ppo,

@@ -97,7 +97,7 @@ describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
     }
     expect(result.evalFinal!.successInterval.high).toBeGreaterThanOrEqual(result.evalFinal!.successRate);
     const lines = readJsonLines(join(runDir, 'metrics.jsonl'));
-    expect(lines.filter((l) => l.phase === 'ppo').map((l) => l.update)).toEqual([0, 1]);
+    expect(lines.filter((l) => l.phase === 'rl').map((l) => l.update)).toEqual([0, 1]);
     expect(lines.some((l) => l.phase === 'sft-eval')).toBe(true);
     expect(
       JSON.parse(readFileSync(join(runDir, 'eval-final.json'), 'utf8')).records[0].steps[0].text,
@@ -121,6 +121,6 @@ describe('tfjs:tiny on gym-cards/NumberLine-v0', () => {
       { policies, envs, resume: true, log: () => {} },
     );
     expect(again.ppo.metrics).toHaveLength(0);
-    expect(readJsonLines(join(runDir, 'metrics.jsonl')).filter((l) => l.phase === 'ppo')).toHaveLength(2);
+    expect(readJsonLines(join(runDir, 'metrics.jsonl')).filter((l) => l.phase === 'rl')).toHaveLength(2);
   }, 240_000);
 });
