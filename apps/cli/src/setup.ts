@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { TextEnv } from '@rl4vlm/env';
 import type { PromptWithInfo, VlmPolicy } from '@rl4vlm/policy';
+import { validateAlgorithmSections } from '@rl4vlm/trainer';
 import { type AppConfig, deepMerge, readConfigFile, resolveConfig } from './config/index.js';
 import {
   createPluginRegistry,
@@ -76,7 +77,20 @@ export async function setup(flags: CommonFlags, overrides: Record<string, unknow
   for (const warning of registry.warnings) process.stderr.write(`warning: ${warning.message}\n`);
   await addRemoteEnv(registry, config.env.id);
   registry.envSpec(config.env.id);
+  checkAlgorithm(registry, config);
   return { config: { ...config, plugins, discover }, baseDir, registry };
+}
+
+/**
+ * Fails before any work when the config's algorithm is not registered (an error listing the ids
+ * and the closest) or an `algorithms.<id>` section does not validate (naming the key).
+ */
+export function checkAlgorithm(
+  registry: PluginRegistry,
+  config: Pick<AppConfig, 'algorithm' | 'algorithms'>,
+): void {
+  registry.algorithms.get(config.algorithm);
+  validateAlgorithmSections(registry.algorithms, config.algorithms);
 }
 
 /** A `TextEnv` for the config's env: the env made from the registry, with its own text layer. */

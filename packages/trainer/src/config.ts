@@ -189,26 +189,6 @@ export const oracleDataConfigSchema = z
   })
   .prefault({});
 
-/**
- * Which training algorithm, and its own settings (validated by that algorithm's schema when the
- * run starts): `algorithm: gigpo` or `algorithm: {id: gigpo, settings: {groupSize: 8}}`.
- * The shared RL settings (rollout, optimiser, clipped loss) stay in the `ppo` section.
- */
-export const algorithmChoiceSchema = z
-  .union([
-    z
-      .string()
-      .min(1)
-      .transform((id) => ({ id, settings: {} as Record<string, unknown> })),
-    z.object({
-      /** Registered algorithm id: `ppo` [paper], `grpo`, `rloo`, `gigpo`, or a plugin's. */
-      id: z.string().min(1).default('ppo'),
-      /** The algorithm's own settings (group size, ω, …); see its schema. */
-      settings: z.record(z.string(), z.unknown()).default({}),
-    }),
-  ])
-  .prefault({});
-
 /** Everything `train()` needs: which env and policy, and each stage's settings. */
 export const trainConfigSchema = z.object({
   /** Run seed [paper: 1]. */
@@ -229,8 +209,14 @@ export const trainConfigSchema = z.object({
   }),
   /** SFT before RL; omit to skip. */
   sft: z.object({ data: oracleDataConfigSchema, train: sftConfigSchema }).optional(),
-  /** The RL algorithm [paper: ppo]. */
-  algorithm: algorithmChoiceSchema,
+  /** The RL algorithm's id: `ppo` [paper], `grpo`, `rloo`, `gigpo`, or a plugin's. */
+  algorithm: z.string().min(1).default('ppo'),
+  /**
+   * Each algorithm's own settings, keyed by its id (`algorithms: {gigpo: {groupSize: 8}}`), each
+   * validated by that algorithm's schema; only the chosen algorithm's are used, so switching
+   * with `--algorithm` keeps the others for later.
+   */
+  algorithms: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   /** Shared RL settings: rollout, optimiser, clipped loss (and PPO's GAE/value settings). */
   ppo: ppoConfigSchema,
   eval: evalConfigSchema,
@@ -238,8 +224,6 @@ export const trainConfigSchema = z.object({
 });
 
 export type SplitConfig = z.infer<typeof splitConfigSchema>;
-export type AlgorithmChoice = z.infer<typeof algorithmChoiceSchema>;
-export type AlgorithmChoiceInput = z.input<typeof algorithmChoiceSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleConfigSchema>;
 export type AdamConfig = z.infer<typeof adamConfigSchema>;
 export type PpoConfig = z.infer<typeof ppoConfigSchema>;

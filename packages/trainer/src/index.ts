@@ -115,6 +115,7 @@ export {
   type RunRlOptions,
   resolveAlgorithmSettings,
   runRl,
+  validateAlgorithmSections,
 } from './rl-loop.js';
 export {
   collectRollout,

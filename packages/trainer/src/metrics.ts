@@ -16,7 +16,7 @@ export function isRlRecord(record: { phase?: unknown }): boolean {
 }
 
 /** The algorithm of an RL update's line (`'ppo'` for lines written before algorithm plugins). */
-export function recordAlgorithm(record: MetricsRecord): string | undefined {
+export function recordAlgorithm(record: { phase?: unknown; algorithm?: unknown }): string | undefined {
   if (!isRlRecord(record)) return undefined;
   return typeof record.algorithm === 'string' ? record.algorithm : 'ppo';
 }

@@ -6,7 +6,7 @@ import type { Algorithm, Experience } from './algorithm.js';
 import { ppo } from './algorithms/ppo.js';
 import { findLatestCheckpoint, loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
 import { collectGroups } from './collect-groups.js';
-import { type PpoConfig, type PpoConfigInput, resolvePpoConfig } from './config.js';
+import { InvalidConfigError, type PpoConfig, type PpoConfigInput, resolvePpoConfig } from './config.js';
 import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
@@ -25,7 +25,7 @@ export interface RunRlOptions {
   envs: readonly TextEnvLike[];
   /** The algorithm; default PPO. */
   algorithm?: Algorithm;
-  /** The algorithm's own settings (validated by its schema; errors name `algorithm.settings.<key>`). */
+  /** The algorithm's own settings (validated by its schema; errors name `algorithms.<id>.<key>`). */
   algorithmSettings?: unknown;
   /** The shared RL settings: rollout, optimiser, clipped loss (the `ppo` config section). */
   config?: PpoConfigInput;
@@ -70,16 +70,29 @@ const STATE_FILE = 'state.json';
 /** The state file format; `rl4vlm.trainer.ppo-state/v1` (before algorithms were plugins) is read as PPO. */
 export const RL_STATE_FORMAT = 'rl4vlm.trainer.rl-state/v1';
 
-/** An algorithm's settings, validated; problems are named `algorithm.settings.<key>`. */
+/** An algorithm's settings, validated by its schema; problems are named `algorithms.<id>.<key>`. */
 export function resolveAlgorithmSettings<S>(algorithm: Algorithm<S>, value: unknown): S {
   const parsed = (algorithm.settings as z.ZodType<S>).safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const key = ['algorithm', 'settings', ...issue.path.map(String)].join('.');
-    const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return `  - ${key}: ${issue.message}${unknownKeys}`;
-  });
-  throw new Error(`Invalid settings for algorithm '${algorithm.id}':\n${lines.join('\n')}`);
+  throw new InvalidConfigError(
+    `algorithms.${algorithm.id}`,
+    parsed.error.issues.map((issue) => {
+      const key = ['algorithms', algorithm.id, ...issue.path.map(String)].join('.');
+      const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      return `${key}: ${issue.message}${unknownKeys}`;
+    }),
+  );
+}
+
+/**
+ * Checks every section of an `algorithms:` config: its key must be a registered algorithm id (an
+ * unknown one is an error listing the ids and the closest) and its settings must validate.
+ */
+export function validateAlgorithmSections(
+  registry: { get(id: string): Algorithm },
+  sections: Record<string, unknown>,
+): void {
+  for (const [id, value] of Object.entries(sections)) resolveAlgorithmSettings(registry.get(id), value);
 }
 
 /**

@@ -17,7 +17,7 @@ import { isRlRecord, JsonLinesSink, type MetricsSink, type ProgressCallback, rea
 import { buildOracleDataset } from './oracle-dataset.js';
 import type { PpoResult } from './ppo.js';
 import { describeResumePlan, planResume, type ResumePlan } from './resume-plan.js';
-import { resolveAlgorithmSettings, runRl } from './rl-loop.js';
+import { runRl, validateAlgorithmSections } from './rl-loop.js';
 import type { RolloutCollector } from './rollout.js';
 import type { TfTrainablePolicy } from './scoring.js';
 import { runSft, SFT_CHECKPOINT_PATTERN, type SftResult } from './sft.js';
@@ -105,8 +105,9 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   const envRegistry = deps.envs ?? defaultEnvRegistry;
   const log = deps.log ?? ((m: string) => console.warn(m));
   // An unknown algorithm or a bad setting fails before anything is written or trained.
-  const algorithm = (deps.algorithms ?? createAlgorithmRegistry()).get(config.algorithm.id);
-  resolveAlgorithmSettings(algorithm, config.algorithm.settings);
+  const algorithms = deps.algorithms ?? createAlgorithmRegistry();
+  const algorithm = algorithms.get(config.algorithm);
+  validateAlgorithmSections(algorithms, config.algorithms);
   mkdirSync(config.runDir, { recursive: true });
   const checkpointDir = join(config.runDir, 'checkpoints');
   // Decided before anything is written, so a refused resume leaves the folder as it was.
@@ -220,7 +221,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
   }
   result.ppo = await runRl({
     algorithm,
-    algorithmSettings: config.algorithm.settings,
+    algorithmSettings: config.algorithms[config.algorithm] ?? {},
     policy: tfPolicy,
     envs: trainEnvs,
     config: config.ppo,

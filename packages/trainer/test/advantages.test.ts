@@ -19,7 +19,7 @@ type Traj = { group: number; steps: { state: string; reward: number; ok?: boolea
 
 function experience(trajs: Traj[]): Experience {
   const samples: RolloutSample[] = [];
-  trajs.forEach((t, episodeId) =>
+  trajs.forEach((t, episodeId) => {
     t.steps.forEach((s, k) => {
       const last = k === t.steps.length - 1;
       samples.push({
@@ -42,8 +42,8 @@ function experience(trajs: Traj[]): Experience {
         done: last,
         parseOk: s.ok !== false,
       });
-    }),
-  );
+    });
+  });
   return { samples, episodes: [], generatedTokens: samples.length, seconds: 1 };
 }
 
@@ -143,7 +143,9 @@ describe('GiGPO', () => {
     const { advantages, metrics } = gigpoAdvantages(input(experience([tau1, tau2]), settings));
     const e = Math.SQRT1_2;
     const want = [e + e, e + 0, -e - e, -e + 0, -e + 0];
-    advantages.forEach((a, i) => expect(a).toBeCloseTo(want[i]!, 10));
+    advantages.forEach((a, i) => {
+      expect(a).toBeCloseTo(want[i]!, 10);
+    });
     // Step groups S0, S1, S3: two of the three have more than one member.
     expect(metrics!.stepGroups).toBe(3);
     expect(metrics!.stepGroupShare).toBeCloseTo(2 / 3, 12);
@@ -155,7 +157,9 @@ describe('GiGPO', () => {
     const half = gigpoAdvantages(input(experience([tau1, tau2, other]), { ...settings, stepWeight: 0.5 }));
     const e = Math.SQRT1_2;
     const want = [e + 0.5 * e, e, -e - 0.5 * e, -e, -e, 0];
-    half.advantages.forEach((a, i) => expect(a).toBeCloseTo(want[i]!, 10));
+    half.advantages.forEach((a, i) => {
+      expect(a).toBeCloseTo(want[i]!, 10);
+    });
     expect(base[0]).toBeCloseTo(2 * e, 10);
   });
   it('subtracts the invalid-reply penalty from the rewards of replies that did not parse', () => {
@@ -202,7 +206,7 @@ describe('PPO', () => {
 describe('settings', () => {
   it('fill in defaults and name a bad or unknown key under algorithm.settings', () => {
     expect(resolveAlgorithmSettings(gigpo, {})).toMatchObject({ groupSize: 4, gamma: 0.95, stepWeight: 1 });
-    expect(() => resolveAlgorithmSettings(gigpo, { groupSize: 0 })).toThrow(/algorithm\.settings\.groupSize/);
+    expect(() => resolveAlgorithmSettings(gigpo, { groupSize: 0 })).toThrow(/algorithms\.gigpo\.groupSize/);
     expect(() => resolveAlgorithmSettings(grpo, { groupsize: 4 })).toThrow(/groupsize/);
   });
 });

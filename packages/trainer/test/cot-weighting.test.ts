@@ -51,6 +51,10 @@ describe.each(builtinAlgorithms.algorithms.map((a) => [a.id, a] as const))('λ u
       [-lambda / 2, -lambda / 2, -lambda / 2, -1 / 2],
       [(2 * lambda) / 2, 2 / 2, 2 / 2, 0],
     ];
-    got.forEach((row, i) => row.forEach((g, t) => expect(g).toBeCloseTo(want[i]![t]!, 6)));
+    got.forEach((row, i) => {
+      row.forEach((g, t) => {
+        expect(g).toBeCloseTo(want[i]![t]!, 6);
+      });
+    });
   });
 });

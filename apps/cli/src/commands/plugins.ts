@@ -4,10 +4,12 @@ import { SUPPORTED_SPECIFICATIONS } from '../plugins/index.js';
 import { type CommonFlags, loadPlugins } from '../setup.js';
 
 export function registerPlugins(program: Command): void {
-  const plugins = program.command('plugins').description('inspect env and policy plugins');
+  const plugins = program.command('plugins').description('inspect env, policy and algorithm plugins');
   plugins
     .command('list')
-    .description('list the loaded plugins, their envs and policy kinds, and any that failed to load')
+    .description(
+      'list the loaded plugins, their envs, policy kinds and algorithms, and any that failed to load',
+    )
     .option('--plugin <pkg...>', 'load these plugin packages or paths too')
     .option('--discover', 'also load installed packages that declare "rl4vlm": {"plugin": ...}')
     .option('-c, --config <file>', 'take plugins from this config file')
@@ -36,7 +38,7 @@ Examples:
         ),
       );
       console.log(
-        `\nSpecifications: env ${SUPPORTED_SPECIFICATIONS.env}, policy ${SUPPORTED_SPECIFICATIONS.policy}`,
+        `\nSpecifications: env ${SUPPORTED_SPECIFICATIONS.env}, policy ${SUPPORTED_SPECIFICATIONS.policy}, algorithm ${SUPPORTED_SPECIFICATIONS.algorithm}`,
       );
       for (const w of registry.warnings) console.log(`warning: ${w.message}`);
     });

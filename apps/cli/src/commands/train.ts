@@ -11,7 +11,7 @@ import { ProgressReporter } from '../run/progress.js';
 import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/run-folder.js';
 import { acquireRunLock, LOCK_FILE } from '../run/run-lock.js';
 import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
-import { type CommonFlags, setup } from '../setup.js';
+import { type CommonFlags, checkAlgorithm, setup } from '../setup.js';
 import { addEnvFlags, positiveInt } from './env-flags.js';
 
 /**
@@ -41,6 +41,7 @@ interface TrainFlags extends CommonFlags {
   report: boolean;
   baselines: boolean;
   stopAfter?: number;
+  algorithm?: string;
 }
 
 /** Prints the before/after table. */
@@ -78,6 +79,7 @@ export async function runTrainCommand(
   if (flags.runsDir) overrides.runsDir = flags.runsDir;
   if (flags.stages) overrides.stages = flags.stages.split(',').map((s) => s.trim());
   if (flags.updates !== undefined) overrides.ppo = { numUpdates: flags.updates };
+  if (flags.algorithm) overrides.algorithm = flags.algorithm;
   const { config, baseDir, registry } = await setup(flags, overrides);
   const name = config.name ?? defaultRunName(config.env.id);
   const runDir = path.resolve(config.runsDir, name);
@@ -114,7 +116,7 @@ async function trainInLockedFolder(
 ): Promise<TrainingSummary> {
   const saved = saveRunConfig(runDir, { ...config, name }, baseDir);
   print(
-    `Run ${name}: ${config.stages.join(' → ')} on ${config.env.id} with ${config.policy.id}\nRun folder: ${runDir} (resolved config in rl4vlm.config.yaml)`,
+    `Run ${name}: ${config.stages.join(' → ')} on ${config.env.id} with ${config.policy.id}${config.stages.includes('ppo') ? `, algorithm ${config.algorithm}` : ''}\nRun folder: ${runDir} (resolved config in rl4vlm.config.yaml)`,
   );
   const reporter = new ProgressReporter();
   try {
@@ -137,13 +139,15 @@ async function trainInLockedFolder(
 /** `rl4vlm resume <run>`: continue a run from its newest checkpoint with its saved config. */
 export async function runResumeCommand(
   ref: string,
-  flags: { runsDir?: string; report: boolean },
+  flags: { runsDir?: string; report: boolean; algorithm?: string },
   print: (s: string) => void = console.log,
 ): Promise<TrainingSummary> {
   const run = findRun(ref, flags.runsDir);
+  const saved = readRunConfig(run.dir);
+  const configFile = path.join(run.dir, 'rl4vlm.config.json');
   const config: AppConfig = validateAppConfig(
-    readRunConfig(run.dir),
-    path.join(run.dir, 'rl4vlm.config.json'),
+    flags.algorithm ? { ...saved, algorithm: flags.algorithm } : saved,
+    configFile,
   );
   const registry = await createPluginRegistry({
     plugins: config.plugins,
@@ -152,6 +156,12 @@ export async function runResumeCommand(
   });
   await addRemoteEnv(registry, config.env.id);
   registry.envSpec(config.env.id);
+  checkAlgorithm(registry, config);
+  if (flags.algorithm && flags.algorithm !== (saved.algorithm ?? 'ppo')) {
+    // Allowed only before the RL stage wrote a checkpoint (e.g. a run stopped after SFT); the
+    // trainer refuses to continue one algorithm's checkpoint with another, naming both.
+    saveRunConfig(run.dir, config, run.dir);
+  }
   const runDir = path.resolve(run.dir);
   assertWritable(runDir);
   const release = acquireRunLock(runDir);
@@ -197,7 +207,11 @@ export function registerTrain(program: Command): void {
     .option('-n, --name <name>', 'run name (folder runs/<name>)')
     .option('--runs-dir <dir>', 'where run folders go (default runs)')
     .option('--stages <list>', 'sft,ppo (default) | sft | ppo')
-    .option('--updates <n>', 'PPO updates (ppo.numUpdates)', positiveInt)
+    .option('--updates <n>', 'RL updates (ppo.numUpdates)', positiveInt)
+    .option(
+      '--algorithm <id>',
+      "RL algorithm: ppo (default), grpo, rloo, gigpo, or a plugin's (see `rl4vlm plugins list`)",
+    )
     .option('--force', 'overwrite an existing run folder')
     .option(
       '--stop-after <n>',
@@ -212,12 +226,14 @@ export function registerTrain(program: Command): void {
 Presets (--preset; the paper's settings adapted to the tiny model, see the README):
 ${presetList}
 
-Config keys are those of the trainer (seed, env, policy, sft, ppo, eval, checkpoint) plus name,
+Config keys are those of the trainer (seed, env, policy, sft, algorithm, algorithms, ppo, eval,
+checkpoint) plus name,
 runsDir, plugins, discover, stages, gallery. Flags override the config file; --set overrides anything.
 
 Examples:
   $ rl4vlm train --preset numberline                          # SFT then PPO on NumberLine, tfjs:tiny
   $ rl4vlm train --preset numberline --stages ppo --updates 10
+  $ rl4vlm train --preset numberline --algorithm gigpo --set algorithms.gigpo.groupSize=8
   $ rl4vlm train --config my-run.yaml --set ppo.thoughtCoef=0.2 --name lambda-0.2
   $ rl4vlm train --preset smoke --plugin rl4vlm-plugin-tic-tac-toe --env tictactoe/TicTacToe-v0`,
     )
@@ -231,6 +247,7 @@ Examples:
     .command('resume <run>')
     .description('continue a stopped run from its newest checkpoint, with the config saved in its folder')
     .option('--runs-dir <dir>', 'where to look for <run> by name', 'runs')
+    .option('--algorithm <id>', 'continue with this algorithm (only before the RL stage has a checkpoint)')
     .option('--no-report', 'do not write report.html at the end')
     .addHelpText(
       'after',
@@ -244,7 +261,7 @@ Examples:
   $ rl4vlm resume runs/my-run`,
     )
     .addHelpText('after', EXIT_STATUS_HELP)
-    .action(async (ref: string, flags: { runsDir?: string; report: boolean }) => {
+    .action(async (ref: string, flags: { runsDir?: string; report: boolean; algorithm?: string }) => {
       const summary = await runResumeCommand(ref, flags);
       if (summary.stopped) process.exitCode = EXIT_STOPPED;
     });

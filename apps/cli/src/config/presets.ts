@@ -142,12 +142,45 @@ export const PRESETS: Record<string, Preset> = {
         generate: { maxNewTokens: 24 },
         successWindow: 10,
       },
+      // Group rollouts small enough for seconds: `--algorithm grpo|rloo|gigpo` with this preset.
+      algorithms: Object.fromEntries(
+        ['grpo', 'rloo', 'gigpo'].map((id) => [id, { groups: 2, groupSize: 2, maxEpisodeSteps: 4 }]),
+      ),
       eval: { episodes: 4, numEnvs: 2, maxNewTokens: 24, maxEpisodeSteps: 6 },
       checkpoint: { every: 1, keepLast: 1 },
       gallery: { episodes: 2 },
     },
   },
 };
+
+/**
+ * GiGPO (verl-agent) instead of PPO on a preset's env: the same SFT warm start, no critic, group
+ * rollouts of `groups` seeds × `groupSize` copies played to the end, episode + anchor-state step
+ * advantages. `groupSize` 4 (paper: 8) and a lower lr, as PPO's presets use, for the tiny model.
+ */
+function withGigpo(base: Preset, description: string, groups: number, maxEpisodeSteps: number): Preset {
+  return {
+    description,
+    config: {
+      ...base.config,
+      algorithm: 'gigpo',
+      algorithms: { gigpo: { groups, groupSize: 4, maxEpisodeSteps, gamma: 0.95, stepWeight: 1 } },
+    },
+  };
+}
+
+PRESETS['numberline-gigpo'] = withGigpo(
+  PRESETS.numberline!,
+  "NumberLine with GiGPO: the numberline preset's SFT, then 6 GiGPO updates of 4 seeds × 4 copies (≤ 12 steps each)",
+  4,
+  12,
+);
+PRESETS['ezpoints-gigpo'] = withGigpo(
+  PRESETS.ezpoints!,
+  "EZPoints with GiGPO: the ezpoints preset's SFT, then 6 GiGPO updates of 8 seeds × 4 copies (≤ 12 steps each)",
+  8,
+  12,
+);
 
 /** The preset for a name, or an error listing the presets. */
 export function getPreset(name: string): Preset {

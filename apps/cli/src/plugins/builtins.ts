@@ -5,6 +5,8 @@
  */
 export const BUILTIN_PLUGINS: readonly { ref: string; optional: boolean }[] = [
   { ref: '@rl4vlm/policy', optional: false },
+  // ppo, grpo, rloo, gigpo: the trainer's default export is their algorithm manifest.
+  { ref: '@rl4vlm/trainer', optional: false },
   { ref: '@rl4vlm/gym-cards', optional: false },
   { ref: '@rl4vlm/alfworld', optional: true },
   { ref: '@rl4vlm/policy-tfjs', optional: true },

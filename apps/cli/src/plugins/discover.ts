@@ -21,7 +21,7 @@ function declaredPlugin(dir: string): DiscoveredPlugin | undefined {
 }
 
 /**
- * Installed packages that declare `"rl4vlm": {"plugin": "env" | "policy"}` in their package.json,
+ * Installed packages that declare `"rl4vlm": {"plugin": "env" | "policy" | "algorithm"}` in their package.json,
  * found in the `node_modules` folders of `dir` and its ancestors (scoped packages included).
  * The nearest install of a name wins, as with Node's own resolution.
  */

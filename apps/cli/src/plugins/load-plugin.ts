@@ -1,5 +1,6 @@
 import { type EnvPluginManifest, validateEnvManifest } from '@rl4vlm/env';
 import { type PolicyPluginManifest, validatePolicyManifest } from '@rl4vlm/policy';
+import { type AlgorithmPluginManifest, validateAlgorithmManifest } from '@rl4vlm/trainer';
 import { PluginLoadError } from './plugin-error.js';
 import type { ResolvedPlugin } from './resolve-plugin.js';
 import { classifySpecification, type PluginKind } from './specification.js';
@@ -12,7 +13,42 @@ export type LoadedPlugin = {
   url: string;
   /** The imported module, for optional extras such as a `createOracle` export. */
   module: Record<string, unknown>;
-} & ({ kind: 'env'; manifest: EnvPluginManifest } | { kind: 'policy'; manifest: PolicyPluginManifest });
+} & (
+  | { kind: 'env'; manifest: EnvPluginManifest }
+  | { kind: 'policy'; manifest: PolicyPluginManifest }
+  | { kind: 'algorithm'; manifest: AlgorithmPluginManifest }
+);
+
+type AnyManifest = EnvPluginManifest | PolicyPluginManifest | AlgorithmPluginManifest;
+
+/**
+ * Each kind of plugin: its validator and what a listing says it provides. One table, so a new
+ * kind is one row here and one in `SUPPORTED_SPECIFICATIONS`.
+ */
+export const PLUGIN_KINDS: Record<
+  PluginKind,
+  {
+    validate: (value: unknown, source: string) => AnyManifest;
+    provides: (m: AnyManifest) => string[];
+    article: string;
+  }
+> = {
+  env: {
+    validate: validateEnvManifest,
+    provides: (m) => (m as EnvPluginManifest).envs.map((e) => e.id),
+    article: 'an',
+  },
+  policy: {
+    validate: validatePolicyManifest,
+    provides: (m) => (m as PolicyPluginManifest).policies.map((p) => p.id),
+    article: 'a',
+  },
+  algorithm: {
+    validate: validateAlgorithmManifest,
+    provides: (m) => (m as AlgorithmPluginManifest).algorithms.map((a) => a.id),
+    article: 'an',
+  },
+};
 
 const hasSpecification = (v: unknown) =>
   typeof v === 'object' && v !== null && 'specificationVersion' in (v as object);
@@ -35,7 +71,7 @@ export function pickManifest(ref: string, mod: Record<string, unknown>): unknown
   }
   throw new PluginLoadError(
     ref,
-    'it has no default export; a plugin must `export default` its manifest ({ specificationVersion, name, version, envs | policies })',
+    'it has no default export; a plugin must `export default` its manifest ({ specificationVersion, name, version, envs | policies | algorithms })',
   );
 }
 
@@ -46,7 +82,7 @@ export function validateManifest(
   declaredKind?: string,
 ): {
   kind: PluginKind;
-  manifest: EnvPluginManifest | PolicyPluginManifest;
+  manifest: AnyManifest;
 } {
   const classified = classifySpecification(value);
   if ('problem' in classified) throw new PluginLoadError(ref, classified.problem);
@@ -54,12 +90,11 @@ export function validateManifest(
   if (declaredKind !== undefined && declaredKind !== kind) {
     throw new PluginLoadError(
       ref,
-      `its package.json declares "rl4vlm": {"plugin": ${JSON.stringify(declaredKind)}} but its manifest is a${kind === 'env' ? 'n env' : ' policy'} plugin manifest`,
+      `its package.json declares "rl4vlm": {"plugin": ${JSON.stringify(declaredKind)}} but its manifest is ${PLUGIN_KINDS[kind].article} ${kind} plugin manifest`,
     );
   }
   try {
-    const manifest = kind === 'env' ? validateEnvManifest(value, ref) : validatePolicyManifest(value, ref);
-    return { kind, manifest };
+    return { kind, manifest: PLUGIN_KINDS[kind].validate(value, ref) };
   } catch (error) {
     // The validators list `field: problem` lines after their first line; keep those.
     const lines = (error as Error).message.split('\n').slice(1).join('\n');
@@ -78,14 +113,11 @@ function pluginLoadTimeoutMs(): number {
 /** Imports a resolved plugin and returns its validated manifest, or a {@link PluginLoadError} saying why not. */
 export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin> {
   const { ref, url } = resolved;
-  if (
-    resolved.declaredKind !== undefined &&
-    resolved.declaredKind !== 'env' &&
-    resolved.declaredKind !== 'policy'
-  ) {
+  const kinds = Object.keys(PLUGIN_KINDS);
+  if (resolved.declaredKind !== undefined && !kinds.includes(resolved.declaredKind)) {
     throw new PluginLoadError(
       ref,
-      `its package.json "rl4vlm.plugin" is ${JSON.stringify(resolved.declaredKind)}; allowed: "env" or "policy"`,
+      `its package.json "rl4vlm.plugin" is ${JSON.stringify(resolved.declaredKind)}; allowed: ${kinds.map((k) => `"${k}"`).join(', ')}`,
     );
   }
   let mod: Record<string, unknown>;
@@ -117,7 +149,5 @@ export async function loadPlugin(resolved: ResolvedPlugin): Promise<LoadedPlugin
   const value = pickManifest(ref, mod);
   const { kind, manifest } = validateManifest(ref, value, resolved.declaredKind);
   const base = { ref, url, name: manifest.name, version: manifest.version, module: mod };
-  return kind === 'env'
-    ? { ...base, kind, manifest: manifest as EnvPluginManifest }
-    : { ...base, kind, manifest: manifest as PolicyPluginManifest };
+  return { ...base, kind, manifest } as LoadedPlugin;
 }

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvRegistry, type EnvSpec } from '@rl4vlm/env';
 import { PolicyRegistry } from '@rl4vlm/policy';
+import { AlgorithmRegistry } from '@rl4vlm/trainer';
 import { BUILTIN_PLUGINS } from './builtins.js';
 import { discoverInstalledPlugins } from './discover.js';
-import { type LoadedPlugin, loadPlugin } from './load-plugin.js';
+import { type LoadedPlugin, loadPlugin, PLUGIN_KINDS } from './load-plugin.js';
 import { PluginLoadError } from './plugin-error.js';
 import { resolvePlugin } from './resolve-plugin.js';
 
@@ -24,7 +25,7 @@ export interface PluginSources {
 export interface PluginRow {
   name: string;
   version: string;
-  kind: 'env' | 'policy';
+  kind: 'env' | 'policy' | 'algorithm';
   origin: 'builtin' | 'config' | 'discovered';
   provides: string[];
   ref: string;
@@ -36,15 +37,17 @@ function appDir(): string {
 }
 
 /**
- * The app's plugin registry: every env and policy kind comes from a plugin manifest, built-in or
- * third-party, loaded and validated the same way. Env ids and policy kinds are unique across
- * plugins; a clash names both plugins.
+ * The app's plugin registry: every env, policy kind and training algorithm comes from a plugin
+ * manifest, built-in or third-party, loaded and validated the same way. Env ids, policy kinds and
+ * algorithm ids are unique across plugins; a clash names both plugins.
  */
 export class PluginRegistry {
   /** Env specs by id, from every env plugin. */
   readonly envs = new EnvRegistry();
   /** Policy kinds by prefix, from every policy plugin. */
   readonly policies = new PolicyRegistry();
+  /** Training algorithms by id, from every algorithm plugin (the trainer's built-ins included). */
+  readonly algorithms = new AlgorithmRegistry();
   /** Plugins loaded, in load order. */
   readonly plugins: (LoadedPlugin & { origin: PluginRow['origin'] })[] = [];
   /** Discovered or optional built-in plugins that failed to load (config-listed ones throw instead). */
@@ -52,7 +55,7 @@ export class PluginRegistry {
   private readonly envOwner = new Map<string, string>();
   private readonly policyOwner = new Map<string, string>();
 
-  /** Registers a loaded plugin's envs or policy kinds. */
+  /** Registers a loaded plugin's envs, policy kinds or algorithms. */
   add(plugin: LoadedPlugin, origin: PluginRow['origin']): void {
     if (this.plugins.some((p) => p.name === plugin.name && p.kind === plugin.kind)) return;
     if (plugin.kind === 'env') {
@@ -65,6 +68,15 @@ export class PluginRegistry {
         this.envs.register(spec);
         this.envOwner.set(spec.id, plugin.name);
       }
+    } else if (plugin.kind === 'algorithm') {
+      for (const a of plugin.manifest.algorithms) {
+        if (this.algorithms.has(a.id))
+          throw new PluginLoadError(
+            plugin.ref,
+            `algorithm id '${a.id}' is already provided by ${this.algorithms.source(a.id)}`,
+          );
+      }
+      for (const a of plugin.manifest.algorithms) this.algorithms.register(a, { source: plugin.name });
     } else {
       for (const spec of plugin.manifest.policies) {
         const owner = this.policyOwner.get(spec.id);
@@ -107,7 +119,7 @@ export class PluginRegistry {
       kind: p.kind,
       origin: p.origin,
       ref: p.ref,
-      provides: p.kind === 'env' ? p.manifest.envs.map((e) => e.id) : p.manifest.policies.map((s) => s.id),
+      provides: PLUGIN_KINDS[p.kind].provides(p.manifest),
     }));
   }
 }

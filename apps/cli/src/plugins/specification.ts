@@ -1,18 +1,20 @@
 import { ENV_SPECIFICATION_VERSION } from '@rl4vlm/env';
 import { POLICY_SPECIFICATION_VERSION } from '@rl4vlm/policy';
+import { ALGORITHM_SPECIFICATION_VERSION } from '@rl4vlm/trainer';
 
-/** The two kinds of plugin the app loads. */
-export type PluginKind = 'env' | 'policy';
+/** The kinds of plugin the app loads. */
+export type PluginKind = 'env' | 'policy' | 'algorithm';
 
 /** The specification version this app implements for each kind of plugin. */
 export const SUPPORTED_SPECIFICATIONS: Record<PluginKind, string> = {
   env: ENV_SPECIFICATION_VERSION,
   policy: POLICY_SPECIFICATION_VERSION,
+  algorithm: ALGORITHM_SPECIFICATION_VERSION,
 };
 
 /**
  * Which kind of plugin a manifest is, from its `specificationVersion` (`rl4vlm.env/v1`,
- * `rl4vlm.policy/v1`), or why it cannot be used: missing, of an unknown family, or of a
+ * `rl4vlm.policy/v1`, `rl4vlm.algorithm/v1`), or why it cannot be used: missing, of an unknown family, or of a
  * version this app does not implement.
  */
 export function classifySpecification(value: unknown): { kind: PluginKind } | { problem: string } {

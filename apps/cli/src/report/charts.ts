@@ -1,3 +1,4 @@
+import { isRlRecord } from '@rl4vlm/trainer';
 import type { RunData } from './read-run.js';
 import type { ChartSpec, Series } from './series.js';
 
@@ -14,9 +15,12 @@ function series(records: RunData['metrics'], x: string, y: string, name: string,
   return { name, color, points };
 }
 
-/** The report's charts: success rate, return, losses and format-error rate against env steps, and the SFT loss. */
+/**
+ * The report's charts: success rate, return, losses and format-error rate against env steps, the
+ * group-rollout numbers where the algorithm has them, and the SFT loss.
+ */
 export function runCharts(run: RunData): ChartSpec[] {
-  const ppo = run.metrics.filter((r) => r.phase === 'ppo');
+  const ppo = run.metrics.filter(isRlRecord);
   const sft = run.metrics.filter((r) => r.phase === 'sft');
   const lastSteps = ppo.reduce((a, r) => Math.max(a, typeof r.envSteps === 'number' ? r.envSteps : 0), 0);
   const evalPoints: [number, number][] = run.evals
@@ -44,7 +48,7 @@ export function runCharts(run: RunData): ChartSpec[] {
     },
     {
       id: 'chart-losses',
-      title: 'PPO losses',
+      title: 'RL losses',
       xLabel: 'env steps',
       yLabel: 'loss',
       series: [
@@ -61,6 +65,21 @@ export function runCharts(run: RunData): ChartSpec[] {
       series: [series(ppo, 'envSteps', 'formatErrorRate', 'replies that did not parse', COLORS[1]!)],
     },
   ];
+  // Group-relative algorithms (GRPO, RLOO, GiGPO): how much the copies of one seed differ, and how
+  // often GiGPO found the same state twice (step groups larger than one).
+  const groups = [
+    series(ppo, 'envSteps', 'groupReturnSpread', 'group return spread (best − worst)', COLORS[0]!),
+    series(ppo, 'envSteps', 'stepGroupShare', 'share of step groups larger than one', COLORS[2]!),
+  ].filter((s) => s.points.length > 0);
+  if (groups.length) {
+    charts.push({
+      id: 'chart-groups',
+      title: 'Group rollouts',
+      xLabel: 'env steps',
+      yLabel: 'value',
+      series: groups,
+    });
+  }
   if (sft.length) {
     charts.push({
       id: 'chart-sft',

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRlRecord, recordAlgorithm } from '@rl4vlm/trainer';
 import { percent } from '../format/table.js';
 import type { GalleryEpisode } from '../run/episode-files.js';
 import { runCharts } from './charts.js';
@@ -79,7 +80,10 @@ export function renderReportHtml(run: RunData): string {
   const charts = runCharts(run);
   const env = run.config?.env?.id ?? '?';
   const policy = run.config?.policy?.id ?? '?';
-  const ppo = run.metrics.filter((r) => r.phase === 'ppo');
+  const ppo = run.metrics.filter(isRlRecord);
+  const algorithm = ppo.length
+    ? recordAlgorithm(ppo.at(-1)!)
+    : (run.config as { algorithm?: string })?.algorithm;
   const evalRows = run.evals
     .map(
       (e) =>
@@ -90,6 +94,22 @@ export function renderReportHtml(run: RunData): string {
         }</td><td>${e.meanReturn.toFixed(3)}</td><td>${e.meanLength.toFixed(2)}</td><td>${percent(e.formatErrorRate)}</td></tr>`,
     )
     .join('');
+  const mean = (key: string) => {
+    const xs = ppo.map((r) => r[key]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+  };
+  const spread = mean('groupReturnSpread');
+  const stepShare = mean('stepGroupShare');
+  const algorithmLine =
+    spread === undefined && stepShare === undefined
+      ? ''
+      : `<p class="sub" id="algorithm-metrics">${escapeHtml(algorithm ?? '')}, mean over updates: ${
+          spread !== undefined
+            ? `group return spread (best − worst of a seed's copies) ${spread.toFixed(3)}`
+            : ''
+        }${spread !== undefined && stepShare !== undefined ? ' · ' : ''}${
+          stepShare !== undefined ? `step groups larger than one ${percent(stepShare)}` : ''
+        }</p>`;
   const galleries = run.galleries.flatMap((g) => g.episodes.map((ep) => episodeHtml(g.stage, g.dir, ep)));
   const data = JSON.stringify({
     name: run.name,
@@ -102,10 +122,10 @@ export function renderReportHtml(run: RunData): string {
 <title>rl4vlm report · ${escapeHtml(run.name)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(run.name)}</h1>
-<p class="sub">env <b>${escapeHtml(env)}</b> · policy <b>${escapeHtml(policy)}</b> · ${ppo.length} PPO updates · ${
+<p class="sub">env <b>${escapeHtml(env)}</b> · policy <b>${escapeHtml(policy)}</b> · ${ppo.length} ${escapeHtml(algorithm ?? 'RL')} updates · ${
     ppo.at(-1)?.envSteps ?? 0
   } env steps · seed ${escapeHtml(String(run.config?.seed ?? '?'))}</p>
-<h2>Evaluation</h2>
+${algorithmLine}<h2>Evaluation</h2>
 ${
   evalRows
     ? `<table id="evals"><tr><th>stage</th><th>episodes</th><th>success (95% CI)</th><th>mean return</th><th>mean length</th><th>format errors</th></tr>${evalRows}</table>`

@@ -82,7 +82,7 @@ export class ProgressReporter {
     const rate = elapsed > 0.05 ? (event.done - state.startDone) / elapsed : Number.NaN;
     const eta = rate > 0 ? (event.total - event.done) / rate : event.done >= event.total ? 0 : Number.NaN;
     const rateText = Number.isFinite(rate) ? rate.toFixed(rate < 10 ? 2 : 1) : '--';
-    const extra = event.update !== undefined ? `(PPO update ${event.update + 1})` : '';
+    const extra = event.update !== undefined ? `(RL update ${event.update + 1})` : '';
     if (state.bar) {
       state.bar.update(event.done, { rate: rateText, etaText: formatEta(eta), extra });
     } else {

@@ -65,6 +65,8 @@ function trainerConfig(config: AppConfig, runDir: string, withSft: boolean) {
     env: config.env,
     policy: config.policy,
     sft: withSft ? config.sft : undefined,
+    algorithm: config.algorithm,
+    algorithms: config.algorithms,
     ppo: config.ppo,
     eval: config.eval,
     checkpoint: config.checkpoint,
@@ -349,6 +351,7 @@ async function stages({
     const result = await train(trainerConfig(config, runDir, wantsSft), {
       policies: registry.policies,
       envs: registry.envs,
+      algorithms: registry.algorithms,
       oracle,
       noiseLabels: actionLabels(registry, config.env),
       onProgress: reporter?.onProgress,

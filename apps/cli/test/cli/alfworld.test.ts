@@ -26,7 +26,7 @@ describe('rl4vlm train on alfworld/Household-v0 (built-in @rl4vlm/alfworld plugi
     expect(run.stdout).toMatch(/after SFT \+ PPO\s+4\s+\d+\.\d%/);
     const metrics = readMetrics(path.join(runsDir, 'alf', 'metrics.jsonl'));
     expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
-    const ppo = metrics.filter((m) => m.phase === 'ppo');
+    const ppo = metrics.filter((m) => m.phase === 'rl');
     expect(ppo).toHaveLength(1);
     expect(Number.isFinite(ppo[0]!.policyLoss as number)).toBe(true);
   }, 300_000);

@@ -47,13 +47,13 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     expect(saved.ppo.numUpdates).toBe(2);
     expect(saved.plugins).toContain('rl4vlm-plugin-tic-tac-toe');
     expect(readFileSync(path.join(runDir, 'rl4vlm.config.yaml'), 'utf8')).toMatch(/numUpdates: 2/);
-    expect(readMetrics(path.join(runDir, 'metrics.jsonl')).filter((m) => m.phase === 'ppo')).toHaveLength(1);
+    expect(readMetrics(path.join(runDir, 'metrics.jsonl')).filter((m) => m.phase === 'rl')).toHaveLength(1);
 
     const resumed = await runCli(['resume', 'ttt', '--runs-dir', runsDir]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/Resuming ttt/);
     const metrics = readMetrics(path.join(runDir, 'metrics.jsonl'));
-    expect(metrics.filter((m) => m.phase === 'ppo').map((m) => m.update)).toEqual([0, 1]);
+    expect(metrics.filter((m) => m.phase === 'rl').map((m) => m.update)).toEqual([0, 1]);
     expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
     // The before/after table and the report's path.
     expect(resumed.stdout).toMatch(/after SFT\s+4\s+\d+\.\d%/);
@@ -122,7 +122,7 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     const forced = await runCli([...args, '--stages', 'sft', '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     const metrics = readMetrics(path.join(runDir, 'metrics.jsonl'));
-    expect(metrics.filter((m) => m.phase === 'ppo')).toHaveLength(0);
+    expect(metrics.filter((m) => m.phase === 'rl')).toHaveLength(0);
     expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
     expect(existsSync(path.join(runDir, 'eval-final.json'))).toBe(false);
     expect(readdirSync(path.join(runDir, 'checkpoints')).some((c) => c.startsWith('update-'))).toBe(false);

@@ -123,8 +123,31 @@ describe('loading plugins from folders on disk', () => {
 
   it('rejects an unknown declared plugin kind and lists the allowed ones', async () => {
     expect((await loadError('./bad-declared-kind')).message).toMatch(
-      /"renderer"; allowed: "env" or "policy"/,
+      /"renderer"; allowed: "env", "policy", "algorithm"/,
     );
+  });
+
+  it('names each bad field of an algorithm plugin', async () => {
+    const error = await loadError('./algorithm-bad/plugin.mjs');
+    expect(error.message).toMatch(/algorithm manifest is invalid/);
+    expect(error.message).toMatch(/algorithms\[0\]\.settings: must be a zod schema/);
+    expect(error.message).toMatch(/algorithms\[0\]\.advantages: must be a function/);
+  });
+
+  it('registers the built-in algorithms through the plugin path, and names both plugins on an id clash', async () => {
+    const registry = await createPluginRegistry({ baseDir: fixtures });
+    expect(registry.algorithms.ids()).toEqual(['gigpo', 'grpo', 'ppo', 'rloo']);
+    expect(registry.rows().find((r) => r.kind === 'algorithm')).toMatchObject({
+      name: '@rl4vlm/trainer',
+      origin: 'builtin',
+      provides: ['ppo', 'grpo', 'rloo', 'gigpo'],
+    });
+    expect(() => registry.algorithms.get('gipgo')).toThrow(
+      /Unknown algorithm 'gipgo'\. Did you mean 'gigpo'\?/,
+    );
+    await expect(
+      createPluginRegistry({ plugins: ['./algorithm-clash/plugin.mjs'], baseDir: fixtures }),
+    ).rejects.toThrow(/algorithm id 'ppo' is already provided by @rl4vlm\/trainer/);
   });
 
   it('names a policy factory without create', async () => {
