@@ -3,7 +3,7 @@
  * Reproduces one row of RESULTS.md end to end with the project's own CLI:
  *
  *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
- *                                    [--updates N] [--set key=value ... --tag T]
+ *                                    [--updates N] [--algorithm ppo|grpo|rloo|gigpo|<plugin's>] [--set key=value ... --tag T]
  *
  * <env>: numberline | ezpoints | points24 | blackjack.
  *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
@@ -12,6 +12,10 @@
  *   3. `rl4vlm report` on both runs (report.html, curves.png).
  * The λ ablation re-runs step 2 only (`--stage ppo --lambda 0.2`), from the same SFT checkpoint;
  * `--updates N` replaces the env's PPO budget below (N updates, cosine over N; the PPO run is named `…-uN`).
+ * `--algorithm A` trains step 2 with another RL algorithm from the same SFT checkpoint (run `<short>-<A>-l<λ>…`;
+ * group settings with `--set algorithms.<A>.groups=N` etc. and a `--tag`). For the algorithm comparison
+ * of RESULTS.md, run every algorithm from the same `--stage sft` checkpoint per seed:
+ *   for a in ppo grpo rloo gigpo; do node results/reproduce.mjs numberline --stage ppo --seed 2 --algorithm $a; done
  * `--set key=value` passes a config override to both stages (a variant of the preset); `--tag T`
  * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`).
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
@@ -56,7 +60,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -74,6 +78,7 @@ let lr;
 const overrides = [];
 let tag = '';
 let updates;
+let algorithm = 'ppo';
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -90,6 +95,7 @@ while (args.length > 0) {
   else if (flag === '--set') overrides.push('--set', value());
   else if (flag === '--tag') tag = value();
   else if (flag === '--updates') updates = Number.parseInt(value(), 10);
+  else if (flag === '--algorithm') algorithm = value();
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -103,7 +109,9 @@ const env = ENVS[envName];
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
 const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
 const sftName = `${env.short}-sft${suffix}`;
-const ppoName = `${env.short}-ppo-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${updates === undefined ? '' : `-u${updates}`}${suffix}`;
+if (!/^[a-z][a-z0-9_-]*$/.test(algorithm)) usage(`--algorithm must be an algorithm id such as gigpo (got '${algorithm}')`);
+// PPO runs keep their names (`nl-ppo-l0.5`), so RESULTS.md's existing rows still point at them.
+const ppoName = `${env.short}-${algorithm}-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${updates === undefined ? '' : `-u${updates}`}${suffix}`;
 const ppoBudget =
   updates === undefined
     ? env.ppo
@@ -165,6 +173,8 @@ if (stage !== 'sft') {
     `tfjs:${checkpoint}`,
     '--set',
     `ppo.thoughtCoef=${lambda}`,
+    '--algorithm',
+    algorithm,
     ...ppoBudget,
     ...(lr === undefined ? [] : ['--set', `ppo.schedule.lr=${lr}`]),
   ]);

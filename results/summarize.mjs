@@ -31,12 +31,16 @@ function wallSeconds(name) {
 
 const names = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(runsDir).sort();
 console.log(
-  '| run | stage | eval episodes | success % | 95% CI (Wilson) | mean return | format errors % | PPO env steps | best training-window success % (update) | wall |',
+  '| run | stage | eval episodes | success % | 95% CI (Wilson) | mean return | format errors % | RL env steps | best training-window success % (update) | wall | algorithm | optimizer s / update |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const name of names) {
   const metrics = readJsonLines(join(runsDir, name, 'metrics.jsonl'));
-  const ppo = metrics.filter((m) => m.phase === 'ppo');
+  // RL update lines: `phase: 'rl'` with the algorithm; runs from before algorithm plugins wrote 'ppo'.
+  const ppo = metrics.filter((m) => m.phase === 'rl' || m.phase === 'ppo');
+  const algorithm = ppo.length > 0 ? (ppo[0].algorithm ?? 'ppo') : undefined;
+  const updateSeconds =
+    ppo.length > 0 ? ppo.reduce((a, m) => a + (m.updateSeconds ?? 0), 0) / ppo.length : undefined;
   const envSteps = ppo.length > 0 ? ppo[ppo.length - 1].envSteps : 0;
   let best;
   for (const m of ppo)
@@ -56,7 +60,7 @@ for (const name of names) {
       stage === 'after-sft' || stage === 'final' ? wall : wallSeconds(`${name}-${stage.replaceAll('-', '')}`);
     const e = JSON.parse(readFileSync(file, 'utf8'));
     console.log(
-      `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${own === undefined ? '–' : `${(own / 60).toFixed(1)} min`} |`,
+      `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${own === undefined ? '–' : `${(own / 60).toFixed(1)} min`} | ${stage === 'final' && algorithm ? algorithm : '–'} | ${stage === 'final' && updateSeconds !== undefined ? updateSeconds.toFixed(1) : '–'} |`,
     );
   }
 }

@@ -82,13 +82,13 @@ describe('collectGroups', () => {
 // would play the same episode and group-relative advantages would all be 0.
 const rl: PpoConfigInput = {
   numUpdates: 3,
-  epochs: 2,
+  epochs: 1,
   miniBatchSize: 8,
   gradAccumSteps: 2,
   generate: { temperature: 2, maxNewTokens: 40 },
   schedule: { lr: 0.05, cosineSteps: 3 },
 };
-const settings = { groups: 3, groupSize: 4, maxEpisodeSteps: 6 };
+const settings = { groups: 3, groupSize: 3, maxEpisodeSteps: 5 };
 const withoutTiming = (r: MetricsRecord) =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !(TIMING_KEYS as readonly string[]).includes(k)));
 
@@ -181,7 +181,7 @@ describe.each(['grpo', 'rloo', 'gigpo'])('%s', (id) => {
     expect(third.result.updatesDone).toBe(3);
     expect(third.weights).toEqual(straight.weights);
     expect(readJsonLines(join(dir, 'metrics.jsonl')).map(withoutTiming)).toEqual(uninterrupted);
-  });
+  }, 240_000);
 });
 
 it('refuses to resume a run with another algorithm, naming both', async () => {
