@@ -80,7 +80,7 @@ describe('algorithms in the app', () => {
     expect(html).toMatch(/1 gigpo updates/);
     expect(html).toMatch(/id="algorithm-metrics"[^<]*group return spread/);
     expect(html).toContain('chart-groups');
-  });
+  }, 300_000);
 
   it('trains a third-party algorithm plugin by package name', async () => {
     const r = await runCli([
@@ -108,5 +108,5 @@ describe('algorithms in the app', () => {
     const rl = readMetrics(path.join(runsDir, 'reinforce', 'metrics.jsonl')).filter((m) => m.phase === 'rl');
     expect(rl.map((m) => [m.algorithm, m.episodes])).toEqual([['reinforce', 3]]);
     expect(typeof rl[0]!.finalBaseline).toBe('number');
-  });
+  }, 300_000);
 });

@@ -31,7 +31,7 @@ describe('ProgressReporter', () => {
     const rollout = lines.filter((l) => l.startsWith('rollout'));
     expect(rollout.length).toBeGreaterThanOrEqual(4);
     expect(rollout.length).toBeLessThanOrEqual(5);
-    expect(rollout.at(-1)).toMatch(/^rollout 8\/8 \| \d+\.\d+\/s \| ETA 0s \(PPO update 3\)$/);
+    expect(rollout.at(-1)).toMatch(/^rollout 8\/8 \| \d+\.\d+\/s \| ETA 0s \(RL update 3\)$/);
     expect(lines.some((l) => l.startsWith('eval 1/4'))).toBe(true);
   });
 
