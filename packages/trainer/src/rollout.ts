@@ -201,7 +201,12 @@ export async function collectRollout(o: RolloutOptions): Promise<Rollout> {
   // elsewhere (`envOffset`) never reuse one another's ids.
   const episodeCounts = new Array<number>(n).fill(0);
   const episodeId = (i: number) => (offset + i) * 2 ** 20 + episodeCounts[i]!;
-  const running = Array.from({ length: n }, (_, i) => ({ ret: 0, len: 0, formatErrors: 0, id: episodeId(i) }));
+  const running = Array.from({ length: n }, (_, i) => ({
+    ret: 0,
+    len: 0,
+    formatErrors: 0,
+    id: episodeId(i),
+  }));
   const steps: RolloutSample[][] = [];
   const episodes: EpisodeSummary[] = [];
   let generatedTokens = 0;
