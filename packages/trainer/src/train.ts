@@ -13,7 +13,13 @@ import { builtinAlgorithms } from './algorithms/index.js';
 import { cleanTempCheckpoints, listCheckpoints } from './checkpoint.js';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { type EvalSummary, evaluate } from './evaluate.js';
-import { isRlRecord, JsonLinesSink, type MetricsSink, type ProgressCallback, readJsonLines } from './metrics.js';
+import {
+  isRlRecord,
+  JsonLinesSink,
+  type MetricsSink,
+  type ProgressCallback,
+  readJsonLines,
+} from './metrics.js';
 import { buildOracleDataset } from './oracle-dataset.js';
 import type { PpoResult } from './ppo.js';
 import { describeResumePlan, planResume, type ResumePlan } from './resume-plan.js';

@@ -33,9 +33,16 @@ it('a ppo-state/v1 checkpoint resumes as PPO (and refuses another algorithm); ol
     log: () => {},
   });
   // Rewrite the checkpoint's state as the trainer wrote it before algorithm plugins.
-  const stateFile = join(findLatestCheckpoint(checkpoint.dir)!, 'state.json');
+  const checkpointDir = findLatestCheckpoint(checkpoint.dir)!;
+  const stateFile = join(checkpointDir, 'state.json');
   const { algorithm: _a, algorithmSettings: _s, ...rest } = JSON.parse(readFileSync(stateFile, 'utf8'));
-  writeFileSync(stateFile, JSON.stringify({ ...rest, format: 'rl4vlm.trainer.ppo-state/v1' }));
+  const old = JSON.stringify({ ...rest, format: 'rl4vlm.trainer.ppo-state/v1' });
+  writeFileSync(stateFile, old);
+  // Keep the checkpoint intact: the manifest records every file's size.
+  const manifestFile = join(checkpointDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  if (manifest.sizes) manifest.sizes['state.json'] = Buffer.byteLength(old);
+  writeFileSync(manifestFile, JSON.stringify(manifest));
   await expect(
     runRl({
       algorithm: grpo,
