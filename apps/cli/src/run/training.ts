@@ -8,6 +8,7 @@ import {
   type EvalSummary,
   evaluate,
   findLatestCheckpoint,
+  isRlRecord,
   JsonLinesSink,
   type MetricsSink,
   makeTextEnvs,
@@ -208,15 +209,15 @@ async function baselines(config: AppConfig, registry: PluginRegistry): Promise<R
   return rows;
 }
 
-/** One line per PPO update (numbered like the progress bar, from 1): how the rollout went. */
+/** One line per RL update (numbered like the progress bar, from 1): how the rollout went. */
 function updateLines(numUpdates: number, log: (line: string) => void): MetricsSink {
   const pct = (x: unknown) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : 'n/a');
   return {
     write: (r) => {
-      if (r.phase !== 'ppo' || typeof r.update !== 'number') return;
+      if (!isRlRecord(r) || typeof r.update !== 'number') return;
       const ret = typeof r.meanReturn === 'number' ? r.meanReturn.toFixed(3) : 'n/a';
       log(
-        `PPO update ${r.update + 1}/${numUpdates}: success ${pct(r.successRate)} (last ${r.episodes} episodes; window ${pct(r.successRateWindow)}), return ${ret}, format errors ${pct(r.formatErrorRate)}`,
+        `RL update ${r.update + 1}/${numUpdates}: success ${pct(r.successRate)} (last ${r.episodes} episodes; window ${pct(r.successRateWindow)}), return ${ret}, format errors ${pct(r.formatErrorRate)}`,
       );
     },
   };

@@ -38,7 +38,7 @@ const epochsOf = (runDir: string) =>
     .map((m) => m.epoch);
 const updatesOf = (runDir: string) =>
   readMetrics(path.join(runDir, 'metrics.jsonl'))
-    .filter((m) => m.phase === 'ppo')
+    .filter((m) => m.phase === 'rl' || m.phase === 'ppo')
     .map((m) => m.update);
 const finalsOf = (runDir: string) =>
   readMetrics(path.join(runDir, 'metrics.jsonl')).filter((m) => m.phase === 'eval' && m.stage === 'final')
@@ -161,7 +161,7 @@ describe('reliability: stop, resume, locks, damage (issue 17)', () => {
       '--updates',
       '40',
     ]);
-    await live.waitFor(/\(PPO update 2\)/); // update 1 is done and checkpointed
+    await live.waitFor(/\(RL update 2\)/); // update 1 is done and checkpointed
     const lock = JSON.parse(readFileSync(path.join(runDir, 'run.lock'), 'utf8'));
     expect(lock.pid).toBe(live.child.pid);
     expect(typeof lock.host).toBe('string');

@@ -41,6 +41,7 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     // Progress lines with rate and ETA (no terminal here: one line per quarter).
     expect(first.stderr).toMatch(/sft \d+\/\d+ \| [\d.-]+\/s \| ETA/);
     expect(first.stderr).toMatch(/rollout \d+\/\d+ \| .* \(RL update 1\)/);
+    expect(first.stderr).toMatch(/RL update 1\/2: success \d+\.\d%/); // one line per update
     // The resolved config is saved, with the flags applied.
     const saved = JSON.parse(readFileSync(path.join(runDir, 'rl4vlm.config.json'), 'utf8'));
     expect(saved.env.id).toBe('tictactoe/TicTacToe-v0');
