@@ -115,6 +115,10 @@ export async function createPolicy(
     const oracle = requireOracle(registry, env.id, { text: env.text, kwargs: env.kwargs });
     return registry.policies.create(id, { ...options, oracle });
   }
+  // Envs with a labelled Discrete action space (gym-cards) list no legal actions in `info`, so
+  // `random` gets the labels from the env, as the training baselines do.
+  if (id === 'random' && options.labels === undefined && actionLabels(registry, env))
+    return registry.policies.create(id, { ...options, labels: legalLabels(registry, env) });
   return registry.policies.create(id, options);
 }
 
