@@ -18,6 +18,9 @@
  *   for a in ppo grpo rloo gigpo; do node results/reproduce.mjs numberline --stage ppo --seed 2 --algorithm $a; done
  * `--set key=value` passes a config override to both stages (a variant of the preset); `--tag T`
  * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`).
+ * `--sft NAME` takes the warm start from results/runs/NAME instead of the default name (e.g. the
+ * `nl-sft-e20` runs of RESULTS.md's main table). Group algorithms (grpo, rloo, gigpo) get the env's
+ * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,12 +44,16 @@ const ENVS = {
     preset: 'numberline',
     tokens: 64,
     ppo: ['--updates', '10', '--set', 'ppo.schedule.cosineSteps=10'],
+    // 7 seeds × 4 copies × ≈2.3 steps ≈ 64 env steps per update, PPO's 4 envs × 16 steps
+    groups: { groups: 7, groupSize: 4, maxEpisodeSteps: 12 },
   },
   ezpoints: {
     short: 'ezp',
     preset: 'ezpoints',
     tokens: 96,
     ppo: ['--updates', '3', '--set', 'ppo.schedule.cosineSteps=3'],
+    // 8 seeds × 4 copies × ≈4.1 steps ≈ 130 env steps per update, PPO's 4 envs × 32 steps
+    groups: { groups: 8, groupSize: 4, maxEpisodeSteps: 12 },
   },
   points24: { short: 'p24', preset: 'points24', tokens: 128, ppo: [] },
   blackjack: {
@@ -60,7 +67,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -79,6 +86,7 @@ const overrides = [];
 let tag = '';
 let updates;
 let algorithm = 'ppo';
+let sftOverride;
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -96,6 +104,7 @@ while (args.length > 0) {
   else if (flag === '--tag') tag = value();
   else if (flag === '--updates') updates = Number.parseInt(value(), 10);
   else if (flag === '--algorithm') algorithm = value();
+  else if (flag === '--sft') sftOverride = value();
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -108,11 +117,16 @@ if (updates !== undefined && !(updates > 0)) usage('--updates must be a positive
 const env = ENVS[envName];
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
 const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
-const sftName = `${env.short}-sft${suffix}`;
+const sftName = sftOverride ?? `${env.short}-sft${suffix}`;
+if (sftOverride !== undefined && stage !== 'ppo') usage('--sft names an existing warm start: use it with --stage ppo');
 if (!/^[a-z][a-z0-9_-]*$/.test(algorithm))
   usage(`--algorithm must be an algorithm id such as gigpo (got '${algorithm}')`);
 // PPO runs keep their names (`nl-ppo-l0.5`), so RESULTS.md's existing rows still point at them.
-const ppoName = `${env.short}-${algorithm}-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${updates === undefined ? '' : `-u${updates}`}${suffix}`;
+const ppoName = `${env.short}-${algorithm}-l${lambda}${lr === undefined ? '' : `-lr${lr}`}${updates === undefined ? '' : `-u${updates}`}${sftOverride === undefined ? suffix : `-from-${sftOverride}${seed === 1 || sftOverride.endsWith(`-s${seed}`) ? '' : `-seed${seed}`}`}`;
+const groupShape =
+  algorithm === 'ppo' || !env.groups
+    ? []
+    : Object.entries(env.groups).flatMap(([k, v]) => ['--set', `algorithms.${algorithm}.${k}=${v}`]);
 const ppoBudget =
   updates === undefined
     ? env.ppo
@@ -177,6 +191,7 @@ if (stage !== 'sft') {
     '--algorithm',
     algorithm,
     ...ppoBudget,
+    ...groupShape,
     ...(lr === undefined ? [] : ['--set', `ppo.schedule.lr=${lr}`]),
   ]);
 }
