@@ -29,7 +29,8 @@ export interface MetricsSink {
 
 /** What a progress bar needs: the stage and how far along it is. */
 export interface ProgressEvent {
-  phase: 'rollout' | 'update' | 'eval' | 'sft';
+  /** `rl` is the whole RL stage counted in updates; `rollout` and `update` are one update's parts. */
+  phase: 'rl' | 'rollout' | 'update' | 'eval' | 'sft';
   done: number;
   total: number;
   /** The RL update (0-based) the event belongs to, where there is one. */

@@ -86,7 +86,7 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
     if (!taken) return;
     if (!Number.isFinite(taken.norm)) {
       skippedSteps += 1;
-      log(`update ${u}: non-finite gradient norm (${taken.norm}); optimizer step skipped`);
+      log(`update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`);
     } else {
       adam.apply(taken.grads, lr);
       optimizerSteps += 1;
@@ -142,13 +142,13 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
         klStopAt = epoch * batchesPerEpoch + b;
         for (const g of grads) g.dispose();
         log(
-          `update ${u}: approx-KL ${akl!.toFixed(4)} > 1.5 × targetKl at minibatch ${klStopAt}; update stopped`,
+          `update ${u + 1}/${rl.numUpdates}: approx-KL ${akl!.toFixed(4)} > 1.5 × targetKl at minibatch ${klStopAt}; update stopped`,
         );
         break;
       }
       if (!Number.isFinite(loss)) {
         skippedMinibatches += 1;
-        log(`update ${u}: non-finite loss (${loss}) on a minibatch; it is skipped`);
+        log(`update ${u + 1}/${rl.numUpdates}: non-finite loss (${loss}) on a minibatch; it is skipped`);
       } else {
         accumulator.add(grads);
         sums.policyLoss += pl!;

@@ -206,6 +206,8 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
   const metrics: MetricsRecord[] = [];
   let doneThisCall = 0;
   try {
+    // The whole run's bar: it starts at the resumed update, so its rate and ETA count this call only.
+    options.onProgress?.({ phase: 'rl', done: state.update, total: config.numUpdates });
     while (state.update < config.numUpdates) {
       await new Promise<void>((resolve) => setImmediate(resolve)); // deliver pending signals
       if (stop.stopped) break;
@@ -323,7 +325,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       const health = replyHealth(experience, config);
       if (health.collapse)
         log(
-          `${algorithm.id} update ${u}: possible chain-of-thought collapse (format errors ${health.formatErrorRate.toFixed(3)}, reply diversity ${health.replyDiversity.toFixed(3)})`,
+          `${algorithm.id} update ${u + 1}/${config.numUpdates}: possible chain-of-thought collapse (format errors ${health.formatErrorRate.toFixed(3)}, reply diversity ${health.replyDiversity.toFixed(3)})`,
         );
       const record = updateRecord({
         algorithm: algorithm.id,
@@ -342,6 +344,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       metrics.push(record);
       for (const sink of options.sinks ?? []) await sink.write(record);
       doneThisCall += 1;
+      options.onProgress?.({ phase: 'rl', done: state.update, total: config.numUpdates });
       const every = options.checkpoint?.every ?? 1;
       if (options.checkpoint && (state.update % every === 0 || state.update === config.numUpdates))
         await saveCheckpoint();

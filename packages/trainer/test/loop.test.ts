@@ -141,6 +141,30 @@ describe('guards', () => {
     expect(Array.from(policy.table.dataSync())).toEqual(before);
   });
 
+  it('reports the whole run as rl progress in updates, and numbers warnings from 1 like the bar', async () => {
+    const events: { done: number; total: number }[] = [];
+    const logs: string[] = [];
+    await runPpo({
+      policy: new CharPolicy(4),
+      envs: [makeNumberLine()],
+      config: { numUpdates: 2, stepsPerEnv: 4, epochs: 1, miniBatchSize: 2, generate: { maxNewTokens: 6 } },
+      onProgress: (e) => {
+        if (e.phase === 'rl') events.push({ done: e.done, total: e.total });
+      },
+      log: (m) => logs.push(m),
+    });
+    expect(events).toEqual([
+      { done: 0, total: 2 },
+      { done: 1, total: 2 },
+      { done: 2, total: 2 },
+    ]);
+    // CharPolicy(4) writes no action: every update warns, as "update 1/2" and "update 2/2".
+    expect(logs.filter((l) => /collapse/.test(l)).map((l) => /update (\d+\/\d+)/.exec(l)?.[1])).toEqual([
+      '1/2',
+      '2/2',
+    ]);
+  });
+
   it('reports chain-of-thought collapse signals (format errors, reply diversity)', async () => {
     const policy = new CharPolicy(4);
     const logs: string[] = [];

@@ -9,6 +9,7 @@ export interface ProgressUpdate {
 }
 
 const LABELS: Record<string, string> = {
+  rl: 'RL run  ',
   rollout: 'rollout ',
   update: 'update  ',
   eval: 'eval    ',
@@ -24,8 +25,8 @@ function formatEta(seconds: number): string {
 }
 
 /**
- * Turns progress events into bars with rate and ETA (one bar per phase: rollout, update, eval,
- * sft). On a terminal the bars redraw in place (cli-progress); elsewhere (CI, a pipe) it prints a
+ * Turns progress events into bars with rate and ETA (one bar per phase: the whole RL run in
+ * updates, then one update's rollout and optimisation, eval, sft). On a terminal the bars redraw in place (cli-progress); elsewhere (CI, a pipe) it prints a
  * line at the start, every quarter and the end of each stage, so logs stay short.
  */
 export class ProgressReporter {

@@ -42,6 +42,9 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     expect(first.stderr).toMatch(/sft \d+\/\d+ \| [\d.-]+\/s \| ETA/);
     expect(first.stderr).toMatch(/rollout \d+\/\d+ \| .* \(RL update 1\)/);
     expect(first.stderr).toMatch(/RL update 1\/2: success \d+\.\d%/); // one line per update
+    // The whole run's bar, in updates, with an ETA once one update is done.
+    expect(first.stderr).toMatch(/RL run 0\/2 \| /);
+    expect(first.stderr).toMatch(/RL run 1\/2 \| [\d.]+\/s \| ETA \d+(s|m\d\ds)/);
     // The resolved config is saved, with the flags applied.
     const saved = JSON.parse(readFileSync(path.join(runDir, 'rl4vlm.config.json'), 'utf8'));
     expect(saved.env.id).toBe('tictactoe/TicTacToe-v0');
@@ -53,6 +56,8 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     const resumed = await runCli(['resume', 'ttt', '--runs-dir', runsDir]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/Resuming ttt/);
+    expect(resumed.stderr).toMatch(/RL run 2\/2 \| [\d.]+\/s \| ETA 0s/); // the bar resumes at update 1
+    expect(resumed.stderr).not.toMatch(/RL run 0\/2/);
     const metrics = readMetrics(path.join(runDir, 'metrics.jsonl'));
     expect(metrics.filter((m) => m.phase === 'rl').map((m) => m.update)).toEqual([0, 1]);
     expect(metrics.filter((m) => m.phase === 'sft').length).toBeGreaterThan(0);
