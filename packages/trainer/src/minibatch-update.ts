@@ -86,7 +86,9 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
     if (!taken) return;
     if (!Number.isFinite(taken.norm)) {
       skippedSteps += 1;
-      log(`update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`);
+      log(
+        `update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`,
+      );
     } else {
       adam.apply(taken.grads, lr);
       optimizerSteps += 1;
