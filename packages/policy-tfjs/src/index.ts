@@ -36,6 +36,7 @@ export {
   CHECKPOINT_FORMAT,
   type CreatePolicyOptions,
   type TfjsGenerateOptions,
+  type TfjsScoreOptions,
   TfjsPolicy,
 } from './tfjs-policy.js';
 export { BpeTokenizer, type FitOptions, SPECIAL_TOKENS } from './tokenizer/bpe-tokenizer.js';

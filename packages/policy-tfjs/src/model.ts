@@ -200,16 +200,25 @@ export class VlmNetwork {
 
   /**
    * Runs the decoder over a chunk `x [B, T, dim]` that follows `past` (may be empty).
-   * Returns the final-normed hidden states and the keys/values of past + chunk.
+   * Returns the final-normed hidden states of the chunk's positions `outputFrom..T-1`
+   * (`[B, T - outputFrom, dim]`) and the keys/values of past + chunk.
+   *
+   * `outputFrom` skips work no caller reads: the last layer's keys and values are needed at every
+   * position, but its attention output, MLP and final norm only where a hidden state is read
+   * (scoring reads the last prompt position and the reply; a prefill only the last position).
+   * Exact: the skipped positions feed nothing downstream.
    */
   decode(
     x: tf.Tensor3D,
     mask: ChunkMask,
     past: LayerCache[] | undefined,
     fused: FusedWeights = this.fusedWeights(),
+    { outputFrom = 0 }: { outputFrom?: number } = {},
   ): { hidden: tf.Tensor3D; present: LayerCache[] } {
     const c = this.config;
     const [b, t] = x.shape;
+    if (!(Number.isInteger(outputFrom) && outputFrom >= 0 && outputFrom < t))
+      throw new RangeError(`decode: outputFrom must be an integer in 0..${t - 1}, got ${outputFrom}`);
     const total = mask.pastLength + t;
     const positions: number[][] = [];
     const bias = new Float32Array(b * t * total);
@@ -246,7 +255,14 @@ export class VlmNetwork {
         v = tf.concat([past[l]!.v, v], 2);
       }
       present.push({ k, v });
-      h = tf.add(h, this.linear(mergeHeads(attention(q, k, v, biasT, 1)), `${pre}.attn.o_proj`));
+      let bias: tf.Tensor = biasT;
+      if (l === c.layers - 1 && outputFrom > 0) {
+        // The last layer: queries (and everything after attention) only where output is read.
+        q = tf.slice(q, [0, 0, outputFrom, 0], [-1, -1, -1, -1]);
+        bias = tf.slice(biasT, [0, 0, outputFrom, 0], [-1, -1, -1, -1]);
+        h = tf.slice(h, [0, outputFrom, 0], [-1, -1, -1]);
+      }
+      h = tf.add(h, this.linear(mergeHeads(attention(q, k, v, bias, 1)), `${pre}.attn.o_proj`));
       const n2 = rmsNorm(h, this.w(`${pre}.post_attention_norm.weight`));
       h = tf.add(h, this.linear(this.gatedUp(n2, `${pre}.mlp`, fused), `${pre}.mlp.down_proj`));
     }

@@ -55,6 +55,12 @@ export interface TfjsGenerateOptions extends GenerateOptions {
   sharePrefix?: boolean;
 }
 
+/** Scoring options of this backend. */
+export interface TfjsScoreOptions extends ScoreOptions {
+  /** Compute a prompt prefix shared by every row once, at batch 1 (default true; exact either way). */
+  sharePrefix?: boolean;
+}
+
 /** Shared prefixes shorter than this are not worth a separate pass. */
 const MIN_SHARED_PREFIX = 4;
 
@@ -255,6 +261,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
             { real: [Array(prefix).fill(true)], pastLength: 0 },
             undefined,
             fused,
+            { outputFrom: prefix - 1 },
           );
           past = one.present.map(({ k, v }) => ({
             k: tf.tile(k, [b, 1, 1, 1]),
@@ -278,11 +285,9 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
           { real: mask, pastLength: pastReal.length },
           past,
           fused,
+          { outputFrom: restLen - 1 },
         );
-        const last = tf.reshape(tf.slice(out.hidden, [0, restLen - 1, 0], [b, 1, -1]), [
-          b,
-          -1,
-        ]) as tf.Tensor2D;
+        const last = tf.reshape(out.hidden, [b, -1]) as tf.Tensor2D;
         return {
           logits: this.network.logits(last, projection),
           values: this.network.value(last),
@@ -361,12 +366,10 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
               { real, pastLength: 0 },
               undefined,
               fused,
+              { outputFrom: len - 1 },
             );
             for (const c of o.present) tf.dispose([c.k, c.v]);
-            return this.network.logits(
-              tf.reshape(tf.slice(o.hidden, [0, len - 1, 0], [b, 1, -1]), [b, -1]) as tf.Tensor2D,
-              projection,
-            );
+            return this.network.logits(tf.reshape(o.hidden, [b, -1]) as tf.Tensor2D, projection);
           });
           logits = (await step.data()) as Float32Array;
           step.dispose();
@@ -389,7 +392,15 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     }));
   }
 
-  score(batch: readonly ScoreItem[], { temperature = 1 }: ScoreOptions = {}): ScoreResult<tf.Tensor> {
+  /**
+   * Log-probs, entropies and values of responses (see {@link TrainablePolicy.score}). Only what
+   * is read is computed: a prompt prefix every row shares runs once at batch 1 (its keys and
+   * values broadcast to the rows, so its gradient is the sum of theirs), the final response
+   * token is not an input (it predicts nothing scored), and the last layer's attention output
+   * and MLP run only at the last prompt position and the response positions.
+   */
+  score(batch: readonly ScoreItem[], options: TfjsScoreOptions = {}): ScoreResult<tf.Tensor> {
+    const { temperature = 1, sharePrefix = true } = options;
     if (!(temperature > 0)) throw new RangeError(`score temperature must be > 0, got ${temperature}`);
     const b = batch.length;
     if (b === 0) throw new RangeError('score needs at least one (prompt, response) pair');
@@ -403,7 +414,6 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
       }
       return [...item.responseTokenIds];
     });
-    const pMax = Math.max(...prompts.map((p) => p.length));
     const rMax = Math.max(...responses.map((r) => r.length));
     const maskData = new Float32Array(b * rMax);
     const targets: number[] = [];
@@ -413,34 +423,61 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
         if (t < r.length) maskData[i * rMax + t] = 1;
       }
     });
+    // A prefix all rows share, computed once; every row keeps at least one prompt slot after it.
+    const shared = sharePrefix ? sharedPrefixLength(prompts, images) : 0;
+    const prefix = Math.min(shared, Math.min(...prompts.map((p) => p.length)) - 1);
+    const usePrefix = prefix >= MIN_SHARED_PREFIX;
+    const rest = usePrefix ? prompts.map((p) => p.slice(prefix)) : prompts;
+    const pMax = Math.max(...rest.map((p) => p.length));
+    // Inputs: the prompt, then the response without its last token (position pMax-1+t predicts
+    // response token t). Slots past a row's response are padding.
+    const replySlots = Math.max(rMax - 1, 0);
     return tf.tidy(() => {
-      const pieces: Piece[][] = prompts.map((p, i) => [
-        { kind: 'pad', count: pMax - p.length },
-        ...piecesOf(p),
-        {
-          kind: 'tokens',
-          ids: [...responses[i]!, ...Array(rMax - responses[i]!.length).fill(this.tok.padId)],
-        },
-      ]);
-      const real = prompts.map((p, i) => [
-        ...Array(pMax - p.length).fill(false),
-        ...Array(p.length + responses[i]!.length).fill(true),
-        ...Array(rMax - responses[i]!.length).fill(false),
-      ]);
+      const pieces: Piece[][] = rest.map((p, i) => {
+        const reply = responses[i]!.slice(0, replySlots);
+        return [
+          { kind: 'pad', count: pMax - p.length },
+          ...piecesOf(p),
+          { kind: 'tokens', ids: [...reply, ...Array(replySlots - reply.length).fill(this.tok.padId)] },
+        ];
+      });
+      const pastReal: boolean[] = Array(usePrefix ? prefix : 0).fill(true);
+      const real = rest.map((p, i) => {
+        const n = Math.min(responses[i]!.length, replySlots);
+        return [
+          ...pastReal,
+          ...Array(pMax - p.length).fill(false),
+          ...Array(p.length + n).fill(true),
+          ...Array(replySlots - n).fill(false),
+        ];
+      });
       const fused = this.network.fusedWeights();
+      const imageEmbeds = this.imageEmbeddings(images, fused);
+      let past: LayerCache[] | undefined;
+      if (usePrefix) {
+        const one = this.network.decode(
+          this.network.embedRows([piecesOf(prompts[0]!.slice(0, prefix))], imageEmbeds),
+          { real: [pastReal], pastLength: 0 },
+          undefined,
+          fused,
+          { outputFrom: prefix - 1 },
+        );
+        past = one.present.map(({ k, v }) => ({ k: tf.tile(k, [b, 1, 1, 1]), v: tf.tile(v, [b, 1, 1, 1]) }));
+      }
+      // Hidden states from the last prompt position on: `[B, max(rMax, 1), dim]`.
       const { hidden } = this.network.decode(
-        this.network.embedRows(pieces, this.imageEmbeddings(images, fused)),
-        { real, pastLength: 0 },
-        undefined,
+        this.network.embedRows(pieces, imageEmbeds),
+        { real, pastLength: pastReal.length },
+        past,
         fused,
+        { outputFrom: pMax - 1 },
       );
       const d = this.config.dim;
-      const lastPrompt = tf.reshape(tf.slice(hidden, [0, pMax - 1, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
+      const lastPrompt = tf.reshape(tf.slice(hidden, [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
       const values = this.network.value(lastPrompt);
       const mask = tf.tensor2d(maskData, [b, rMax]);
       if (rMax === 0) return { logProbs: tf.zeros([b, 0]), entropy: tf.zeros([b, 0]), values, mask };
-      // Position pMax-1+t predicts response token t.
-      const h = tf.reshape(tf.slice(hidden, [0, pMax - 1, 0], [b, rMax, d]), [b * rMax, d]) as tf.Tensor2D;
+      const h = tf.reshape(hidden, [b * rMax, d]) as tf.Tensor2D;
       const lp = tf.logSoftmax(tf.div(this.network.logits(h), temperature));
       const chosen = tf.sum(tf.mul(lp, oneHotFloat(targets, vocab)), -1);
       const entropy = tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), -1));
