@@ -36,8 +36,8 @@ export {
   CHECKPOINT_FORMAT,
   type CreatePolicyOptions,
   type TfjsGenerateOptions,
-  type TfjsScoreOptions,
   TfjsPolicy,
+  type TfjsScoreOptions,
 } from './tfjs-policy.js';
 export { BpeTokenizer, type FitOptions, SPECIAL_TOKENS } from './tokenizer/bpe-tokenizer.js';
 export { builtinCorpus } from './tokenizer/corpus.js';

@@ -136,14 +136,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
         ['no shared prefix', noPrefix],
       ] as const) {
         expect(got.lp.length).toBe(3);
-        got.lp.forEach((row, i) =>
-          row.forEach((x, t) =>
-            expect(Math.abs(x - reference.lp[i]![t]!), `${name} lp[${i}][${t}]`).toBeLessThan(1e-4),
-          ),
-        );
-        got.values.forEach((x, i) =>
-          expect(Math.abs(x - reference.values[i]!), `${name} value[${i}]`).toBeLessThan(1e-4),
-        );
+        for (const [i, row] of got.lp.entries())
+          for (const [t, x] of row.entries())
+            expect(Math.abs(x - reference.lp[i]![t]!), `${name} lp[${i}][${t}]`).toBeLessThan(1e-4);
+        for (const [i, x] of got.values.entries())
+          expect(Math.abs(x - reference.values[i]!), `${name} value[${i}]`).toBeLessThan(1e-4);
         vars.forEach((v, i) => {
           const a = got.grads[i]!;
           const b = reference.grads[i]!;
