@@ -36,15 +36,17 @@ describe('TfjsPolicy generation', () => {
     }
   });
 
-  it('gives the same tokens with the KV cache (and shared prefix) as with full recomputation', async () => {
+  it('gives the same tokens with the KV cache (shared prefix or not, prompts of different lengths) as with full recomputation', async () => {
+    // A shorter prompt: its row is left-padded, and the padding must stay masked at every step.
+    const uneven = [...prompts, { ...prompts[0]!, text: `${SYSTEM}Round 3 of a longer game. ASSISTANT:` }];
     for (const options of [
       { seed: 9, temperature: 1 },
       { temperature: 0 },
       { seed: 2, temperature: 0.7, topP: 0.9 },
     ]) {
-      const cached = await policy.generate(prompts, { ...options, maxNewTokens: 10 });
-      const noPrefix = await policy.generate(prompts, { ...options, maxNewTokens: 10, sharePrefix: false });
-      const recomputed = await policy.generate(prompts, { ...options, maxNewTokens: 10, useKvCache: false });
+      const cached = await policy.generate(uneven, { ...options, maxNewTokens: 10 });
+      const noPrefix = await policy.generate(uneven, { ...options, maxNewTokens: 10, sharePrefix: false });
+      const recomputed = await policy.generate(uneven, { ...options, maxNewTokens: 10, useKvCache: false });
       expect(tokens(cached)).toEqual(tokens(recomputed));
       expect(tokens(noPrefix)).toEqual(tokens(recomputed));
       cached.forEach((g, i) => {
