@@ -1,10 +1,8 @@
 // Shared by the screenshot and benchmark scripts: `rl4vlm web` on a free port and headless Chromium.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@rl4vlm/test-kit/chromium';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 export const APP_DIR = path.resolve(here, '../dist');
@@ -40,21 +38,7 @@ export function startWeb(target) {
 
 /** Headless Chromium as the tests launch it. */
 export function launch() {
-  return chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'rl4vlm-web-')), {
-    executablePath: process.env.RL4VLM_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium({ viewport: { width: 1280, height: 900 } });
 }
 
 /** Clicks the Step button and waits for the step to land. */

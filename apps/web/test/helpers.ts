@@ -1,15 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { launchChromium as launchKitChromium } from '@rl4vlm/test-kit/chromium';
+import type { BrowserContext } from 'playwright-core';
 
-/** Debian's chromium, installed by scripts/test-tools.sh (run by pnpm test) from scripts/system-packages.txt. */
-export const CHROMIUM = process.env.RL4VLM_CHROMIUM ?? '/usr/bin/chromium';
-export const hasChromium = (): boolean => existsSync(CHROMIUM);
-/** CI must run the browser tests; elsewhere they are skipped only when chromium is not installed. */
-export const browserRequired = Boolean(process.env.CI || process.env.RL4VLM_REQUIRE_CHROMIUM);
+export { browserRequired, CHROMIUM, hasChromium } from '@rl4vlm/test-kit/chromium';
 
 /** The `rl4vlm` command line of this workspace (built before the tests run). */
 export const CLI = path.join(
@@ -21,24 +16,9 @@ export const CLI = path.join(
 /** The built playground (`pnpm --filter web build`; `pnpm test` builds first). */
 export const APP_DIR = path.resolve(import.meta.dirname, '../dist');
 
-/** Headless Chromium with a fresh profile and no network side traffic. */
+/** Headless Chromium at the playground's page size. */
 export function launchChromium(): Promise<BrowserContext> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'rl4vlm-web-chromium-'));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchKitChromium({ viewport: { width: 1280, height: 900 } });
 }
 
 /** Runs `rl4vlm <args>` to the end; rejects with its stderr when it fails. */

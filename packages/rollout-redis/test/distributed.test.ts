@@ -7,13 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleForChild } from '@rl4vlm/test-kit/bundle';
+import { findRedisServer, RedisServer } from '@rl4vlm/test-kit/redis-server';
 import { findLatestCheckpoint, type MetricsRecord, type PpoConfigInput, runPpo } from '@rl4vlm/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRollouts, type RedisRolloutsOptions } from '../src/collector.js';
 import { RedisUnreachableError, RolloutJobFailedError } from '../src/errors.js';
 import { startRolloutWorker } from '../src/worker.js';
-import { bundleForChild } from './fixtures/bundle.js';
-import { findRedisServer, RedisServer } from './fixtures/redis-server.js';
 import { makeTestEnvs, makeTestPolicy, type TestEnvSpec } from './fixtures/test-env.js';
 
 const bin = findRedisServer();

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleForChild } from '@rl4vlm/test-kit/bundle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CheckpointWriteError,
@@ -22,7 +23,6 @@ import {
   surveyCheckpoints,
   writeCheckpoint,
 } from '../src/checkpoint.js';
-import { bundleForChild } from './fixtures/bundle.js';
 
 let child: string;
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult } from '../helpers/run-cli.js';
+import { BIN, type CliResult, runCli } from '../helpers/run-cli.js';
 
 const TOKEN = 'env-serve-test-token-77';
 const children: ChildProcess[] = [];
@@ -11,17 +11,7 @@ afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
 });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 /** `rl4vlm env-serve` in its own process; resolves with the ws URL it prints. */
 function envServe(args: string[]): Promise<string> {

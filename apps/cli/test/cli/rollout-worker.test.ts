@@ -6,9 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { findRedisServer, RedisServer } from '@rl4vlm/test-kit/redis-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '../../src/report/index.js';
-import { findRedisServer, RedisServer } from '../helpers/redis-server.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 const bin = findRedisServer();

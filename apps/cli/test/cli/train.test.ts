@@ -2,12 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { browserRequired, hasChromium, launchChromium } from '@rl4vlm/test-kit/chromium';
 import { describe, expect, it } from 'vitest';
 import { readMetrics } from '../../src/report/index.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { runCli } from '../helpers/run-cli.js';
-
-const browserRequired = Boolean(process.env.CI || process.env.RL4VLM_REQUIRE_CHROMIUM);
 
 describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
   it('trains the example plugin by package name, stops, resumes and reports', async () => {

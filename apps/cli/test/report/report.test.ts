@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodePng } from '@rl4vlm/env';
+import { browserRequired, hasChromium, launchChromium } from '@rl4vlm/test-kit/chromium';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,11 +14,7 @@ import {
   thoughtsOf,
   writeReport,
 } from '../../src/report/index.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { writeFakeRun } from '../helpers/fake-run.js';
-
-// CI must run the browser test; elsewhere it is skipped only when chromium is not installed.
-const browserRequired = Boolean(process.env.CI || process.env.RL4VLM_REQUIRE_CHROMIUM);
 
 describe('chart helpers', () => {
   it('niceTicks covers the range with evenly spaced round values', () => {

@@ -28,6 +28,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** One `redis-server` process; `down()` SIGKILLs it and `up()` starts it again on the same port. */
 export class RedisServer {
   private proc: ChildProcess | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'rl4vlm-redis-'));
@@ -37,16 +38,19 @@ export class RedisServer {
     private readonly password?: string,
   ) {}
 
+  /** Starts a server on a free loopback port; with `password`, clients must authenticate. */
   static async start(bin: string, options: { password?: string } = {}): Promise<RedisServer> {
     const s = new RedisServer(bin, await freePort(), options.password);
     await s.up();
     return s;
   }
 
+  /** The `redis://` URL to connect to (with the password, when there is one). */
   get url(): string {
     return `redis://${this.password ? `:${this.password}@` : ''}127.0.0.1:${this.port}`;
   }
 
+  /** Starts the process; resolves once it accepts connections, rejects if it exits first. */
   async up(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     args.push('--dir', this.dir, '--protected-mode', 'yes');
@@ -65,6 +69,7 @@ export class RedisServer {
     });
   }
 
+  /** SIGKILLs the process (no clean shutdown, nothing saved) and waits for it to exit. */
   async down(): Promise<void> {
     const p = this.proc;
     if (!p || p.exitCode !== null) return;
