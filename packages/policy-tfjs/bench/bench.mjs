@@ -4,37 +4,20 @@
 // --dist loads another build of this package (e.g. a copy of an older dist/, see bench/compare.mjs);
 // --no-recompute skips the slow generation without KV cache.
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
+import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
 const patchSize = arg('patch') === undefined ? undefined : Number(arg('patch'));
 const dist = arg('dist');
 const reps = Number(arg('reps', 3));
-const { builtinCorpus, countParameters, TfjsPolicy } = await import(
-  dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
-);
-/** CPU seconds of this process: on a shared, loaded machine wall time also counts other people's work. */
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
+const { builtinCorpus, countParameters, TfjsPolicy } = await loadBuild(dist);
+const cpuSeconds = () => cpuUs() / 1e6;
 
 const policy = await TfjsPolicy.create(preset, patchSize ? { config: { patchSize } } : {});
-const rng = new Rng(1);
-const prompts = Array.from({ length: batch }, () => {
-  const img = createImage(300, 300);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = rng.int(0, 255);
-  // The NumberLine prompt from the built-in corpus: system line, <image>, task text.
-  return { text: builtinCorpus()[0], images: [img] };
-});
+const prompts = benchPrompts(builtinCorpus, batch);
 const promptTokens =
   policy.tokenizer.encode(prompts[0].text).length -
   1 +
@@ -54,25 +37,9 @@ async function timeGenerate(useKvCache, reps) {
 }
 
 async function timeTrain(reps) {
-  const gens = await policy.generate(prompts, { seed: 99, maxNewTokens: newTokens });
-  const items = prompts.map((prompt, i) => ({ prompt, responseTokenIds: gens[i].tokenIds }));
+  const items = await sampledItems(policy, prompts, newTokens);
   const tokens = items.reduce((n, it) => n + it.responseTokenIds.length, 0);
-  const optimizer = tf.train.adam(1e-5);
-  const vars = policy.trainableVariables();
-  const step = () => {
-    const cost = optimizer.minimize(
-      () => {
-        const s = policy.score(items);
-        return tf.neg(
-          tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
-        );
-      },
-      true,
-      vars,
-    );
-    cost.dataSync();
-    cost.dispose();
-  };
+  const step = trainStep(policy, items);
   step(); // warm-up
   const start = performance.now();
   const cpu = cpuSeconds();

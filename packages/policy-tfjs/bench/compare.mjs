@@ -7,10 +7,10 @@
 // and pass --old /tmp/old/packages/policy-tfjs. A copy without node_modules/ gets a link to this
 // package's, so its imports resolve.
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,17 +24,8 @@ const oldArg = take('old');
 if (!oldArg) throw new Error('compare.mjs needs --old DIR (a directory with the old build’s dist/)');
 const newArg = take('new');
 const pairs = Number(take('pairs', 3));
-/** The dist/ folder of a build directory, its imports made resolvable. */
-function distOf(arg) {
-  const root = path.resolve(arg);
-  const dist = existsSync(path.join(root, 'dist', 'index.js')) ? path.join(root, 'dist') : root;
-  if (!existsSync(path.join(dist, 'index.js'))) throw new Error(`${arg}: no dist/index.js there`);
-  const modules = path.join(path.dirname(dist), 'node_modules');
-  if (!existsSync(modules)) symlinkSync(path.join(here, '..', 'node_modules'), modules, 'dir');
-  return dist;
-}
-const oldDist = distOf(oldArg);
-const newDist = newArg ? distOf(newArg) : undefined;
+const oldDist = buildDist(oldArg);
+const newDist = newArg ? buildDist(newArg) : undefined;
 
 const run = (dist) => {
   const out = execFileSync(

@@ -3,24 +3,15 @@
 // compare.mjs) in its own process and prints both curves and their largest relative gap.
 // Usage: node bench/loss-curve.mjs [--old DIR] [--steps 12] [--preset tiny] [--dist DIR]
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { arg, buildDist, loadBuild } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const steps = Number(arg('steps', 12));
 const preset = arg('preset', 'tiny');
 const old = arg('old');
 
 if (old) {
-  const root = path.resolve(old);
-  const dist = existsSync(path.join(root, 'dist', 'index.js')) ? path.join(root, 'dist') : root;
-  const modules = path.join(path.dirname(dist), 'node_modules');
-  if (!existsSync(modules)) symlinkSync(path.join(here, '..', 'node_modules'), modules, 'dir');
+  const dist = buildDist(old);
   // The last line of the child's output (the backend choice is logged before it).
   const curve = (extra) =>
     JSON.parse(
@@ -43,10 +34,7 @@ if (old) {
 } else {
   const { createImage, Rng } = await import('@rl4vlm/env');
   const tf = await import('@tensorflow/tfjs-core');
-  const dist = arg('dist');
-  const { builtinCorpus, TfjsPolicy } = await import(
-    dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
-  );
+  const { builtinCorpus, TfjsPolicy } = await loadBuild(arg('dist'));
   const policy = await TfjsPolicy.create(preset);
   const rng = new Rng(7);
   const items = Array.from({ length: 8 }, (_, i) => {

@@ -2,26 +2,15 @@
 // Usage: node bench/matmul-shapes.mjs [--preset tiny|small] [--batch 16] [--new 64] [--dist DIR] [--generate]
 // --generate: one generate call (prefill and KV-cache decode steps) instead of a training step.
 // Wraps the backend's BatchMatMul kernel (and its transposes) to time each call in CPU time.
-import { pathToFileURL } from 'node:url';
-import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
+import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
 const dist = arg('dist');
-const { builtinCorpus, TfjsPolicy } = await import(
-  dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
-);
+const { builtinCorpus, TfjsPolicy } = await loadBuild(dist);
 const policy = await TfjsPolicy.create(preset);
-const cpuUs = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
 const stats = new Map();
 let recording = false;
 const kernel = tf.getKernel('BatchMatMul', tf.getBackend());
@@ -51,30 +40,9 @@ tf.registerKernel({
     return out;
   },
 });
-const rng = new Rng(1);
-const prompts = Array.from({ length: batch }, () => {
-  const img = createImage(300, 300);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = rng.int(0, 255);
-  return { text: builtinCorpus()[0], images: [img] };
-});
-const gens = await policy.generate(prompts, { seed: 99, maxNewTokens: newTokens });
-const items = prompts.map((prompt, i) => ({ prompt, responseTokenIds: gens[i].tokenIds }));
-const vars = policy.trainableVariables();
-const optimizer = tf.train.adam(1e-5);
-const train = () => {
-  const cost = optimizer.minimize(
-    () => {
-      const s = policy.score(items);
-      return tf.neg(
-        tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
-      );
-    },
-    true,
-    vars,
-  );
-  cost.dataSync();
-  cost.dispose();
-};
+const prompts = benchPrompts(builtinCorpus, batch);
+const items = await sampledItems(policy, prompts, newTokens);
+const train = trainStep(policy, items);
 const generating = process.argv.includes('--generate');
 const work = generating ? () => policy.generate(prompts, { seed: 1, maxNewTokens: newTokens }) : train;
 await work();

@@ -4,28 +4,17 @@
 // not wall time: on a shared machine wall time also counts other people's work), by kernel name.
 // "outside kernels" is the rest of the step: JS between kernels (tape bookkeeping, masks, sampling).
 // --dist profiles another build (see compare.mjs), so before and after use the same script.
-import { pathToFileURL } from 'node:url';
-import { createImage, Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
+import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
 const top = Number(arg('top', 12));
 const dist = arg('dist');
-const { builtinCorpus, TfjsPolicy } = await import(
-  dist ? pathToFileURL(`${dist.replace(/\/$/, '')}/index.js`).href : '../dist/index.js'
-);
+const { builtinCorpus, TfjsPolicy } = await loadBuild(dist);
 const policy = await TfjsPolicy.create(preset);
 
-const cpuUs = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
 const stats = new Map();
 let depth = 0;
 for (const kernel of tf.getKernelsForBackend(tf.getBackend())) {
@@ -56,30 +45,9 @@ for (const kernel of tf.getKernelsForBackend(tf.getBackend())) {
   });
 }
 
-const rng = new Rng(1);
-const prompts = Array.from({ length: batch }, () => {
-  const img = createImage(300, 300);
-  for (let i = 0; i < img.data.length; i++) img.data[i] = rng.int(0, 255);
-  return { text: builtinCorpus()[0], images: [img] };
-});
-const gens = await policy.generate(prompts, { seed: 99, maxNewTokens: newTokens });
-const items = prompts.map((prompt, i) => ({ prompt, responseTokenIds: gens[i].tokenIds }));
-const vars = policy.trainableVariables();
-const optimizer = tf.train.adam(1e-5);
-const train = () => {
-  const cost = optimizer.minimize(
-    () => {
-      const s = policy.score(items);
-      return tf.neg(
-        tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
-      );
-    },
-    true,
-    vars,
-  );
-  cost.dataSync();
-  cost.dispose();
-};
+const prompts = benchPrompts(builtinCorpus, batch);
+const items = await sampledItems(policy, prompts, newTokens);
+const train = trainStep(policy, items);
 
 /** Runs `f` `reps` times: CPU µs per run in all and per kernel name. */
 async function measure(f, reps) {
