@@ -10,9 +10,7 @@ import {
   chooseBackend,
   type InitBackendOptions,
 } from './backend-choice.js';
-import { installWasmIdentityFix } from './wasm-identity-fix.js';
-import { installWasmMatMulFix } from './wasm-matmul-fix.js';
-import { installWasmSliceFix } from './wasm-slice-fix.js';
+import { activateWasm } from './wasm-backend.js';
 
 /**
  * The browser twin of `backend.ts`: WebGPU, then WebGL, then WebAssembly, then plain JavaScript.
@@ -24,13 +22,7 @@ export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<boolean> {
   if (wasmPaths) setWasmPaths(wasmPaths);
-  const ok = await tf.setBackend('wasm');
-  if (ok) {
-    installWasmMatMulFix();
-    installWasmSliceFix();
-    installWasmIdentityFix();
-  }
-  return ok;
+  return activateWasm();
 }
 
 /** WebGPU needs `navigator.gpu` and an adapter; tfjs would otherwise log an error and fail. */

@@ -10,9 +10,7 @@ import {
   chooseBackend,
   type InitBackendOptions,
 } from './backend-choice.js';
-import { installWasmIdentityFix } from './wasm-identity-fix.js';
-import { installWasmMatMulFix } from './wasm-matmul-fix.js';
-import { installWasmSliceFix } from './wasm-slice-fix.js';
+import { activateWasm } from './wasm-backend.js';
 
 export type { BackendCandidate, BackendName, InitBackendOptions } from './backend-choice.js';
 
@@ -49,13 +47,7 @@ async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<bo
   const wasmEntry = requireHere.resolve('@tensorflow/tfjs-backend-wasm');
   // Node cannot fetch the .wasm binaries by URL: point the loader at the package's dist folder.
   setWasmPaths(wasmPaths ?? `${path.dirname(wasmEntry)}${path.sep}`);
-  const ok = await tf.setBackend('wasm');
-  if (ok) {
-    installWasmMatMulFix();
-    installWasmSliceFix();
-    installWasmIdentityFix();
-  }
-  return ok;
+  return activateWasm();
 }
 
 /** The real candidates, in {@link BACKEND_ORDER}. */
