@@ -1,4 +1,4 @@
-import type { Image } from '@rl4vlm/env';
+import { type Image, imageToRgba } from '@rl4vlm/env';
 import type { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import { fetchCheckpoint, filesOfDrop, readDroppedCheckpoint } from './checkpoint.js';
 import { BACKEND_CHOICES, type BackendChoice, loadPolicy, modelReply, startBackend } from './model.js';
@@ -79,13 +79,7 @@ function clearError(): void {
 function drawFrame(image: Image): void {
   ui.frame.width = image.width;
   ui.frame.height = image.height;
-  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-  for (let i = 0, j = 0; i < image.data.length; i += 3, j += 4) {
-    rgba[j] = image.data[i]!;
-    rgba[j + 1] = image.data[i + 1]!;
-    rgba[j + 2] = image.data[i + 2]!;
-    rgba[j + 3] = 255;
-  }
+  const rgba = imageToRgba(image);
   ui.frame.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
 }
 

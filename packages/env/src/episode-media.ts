@@ -1,5 +1,5 @@
 import * as gifencModule from 'gifenc';
-import { createImage, type Image } from './image.js';
+import { createImage, type Image, imageToRgba } from './image.js';
 import { encodePng } from './png.js';
 
 /** Lays frames side by side (wrapping after `columns`) into one image, with a gap between them. */
@@ -39,13 +39,7 @@ export function episodeToGif(frames: readonly Image[], { delayMs = 500 } = {}): 
   if (frames.length === 0) throw new RangeError('episodeToGif needs at least one frame');
   const gif = GIFEncoder();
   for (const f of frames) {
-    const rgba = new Uint8Array(f.width * f.height * 4);
-    for (let i = 0, j = 0; j < f.data.length; i += 4, j += 3) {
-      rgba[i] = f.data[j]!;
-      rgba[i + 1] = f.data[j + 1]!;
-      rgba[i + 2] = f.data[j + 2]!;
-      rgba[i + 3] = 255;
-    }
+    const rgba = imageToRgba(f);
     const palette = quantize(rgba, 256, { format: 'rgb565' });
     gif.writeFrame(applyPalette(rgba, palette, 'rgb565'), f.width, f.height, { palette, delay: delayMs });
   }

@@ -12,8 +12,8 @@ declare module 'gifenc' {
   }
   const gifenc: {
     GIFEncoder(): Encoder;
-    quantize(rgba: Uint8Array, maxColors: number, opts?: { format?: string }): Palette;
-    applyPalette(rgba: Uint8Array, palette: Palette, format?: string): Uint8Array;
+    quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, opts?: { format?: string }): Palette;
+    applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: Palette, format?: string): Uint8Array;
   };
   export default gifenc;
 }

@@ -49,6 +49,21 @@ export function imageFromRgba(width: number, height: number, rgba: Uint8Array | 
   return { width, height, data };
 }
 
+/**
+ * The image as RGBA bytes, alpha 255 everywhere: what a canvas (`new ImageData(rgba, w, h)`) or a
+ * GIF encoder takes. The inverse of {@link imageFromRgba}.
+ */
+export function imageToRgba(image: Image): Uint8ClampedArray<ArrayBuffer> {
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let i = 0, j = 0; j < image.data.length; i += 4, j += 3) {
+    rgba[i] = image.data[j]!;
+    rgba[i + 1] = image.data[j + 1]!;
+    rgba[i + 2] = image.data[j + 2]!;
+    rgba[i + 3] = 255;
+  }
+  return rgba;
+}
+
 /** Two images are equal when size and every byte match. */
 export function imagesEqual(a: Image, b: Image): boolean {
   if (a.width !== b.width || a.height !== b.height || a.data.length !== b.data.length) return false;

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 
+export { type BrowserCanvas, browserContext2D, createBrowserCanvas } from './browser-canvas.js';
 export { closestMatch, editDistance } from './closest.js';
 export {
   BaseEnv,
@@ -17,7 +18,7 @@ export {
   type StepResult,
 } from './env.js';
 export { episodeToGif, episodeToPngStrip, frameStrip } from './episode-media.js';
-export { createImage, type Image, imageFromRgba, imagesEqual, isImage } from './image.js';
+export { createImage, type Image, imageFromRgba, imagesEqual, imageToRgba, isImage } from './image.js';
 export {
   ENV_SPECIFICATION_VERSION,
   type EnvPluginManifest,

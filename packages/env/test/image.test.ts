@@ -12,6 +12,7 @@ import {
   frameStrip,
   imageFromRgba,
   imagesEqual,
+  imageToRgba,
 } from '../src/index.js';
 
 describe('Image and PNG', () => {
@@ -39,6 +40,25 @@ describe('Image and PNG', () => {
     expect([...rgb.data]).toEqual([1, 2, 3]);
     expect(() => imageFromRgba(2, 2, new Uint8Array(3))).toThrow(/expected 16/);
     expect(() => createImage(0, 1)).toThrow(/positive/);
+  });
+
+  it('converts to RGBA with opaque alpha, the inverse of imageFromRgba', () => {
+    expect([...imageToRgba(imageFromRgba(2, 1, new Uint8Array([1, 2, 3, 9, 4, 5, 6, 0])))]).toEqual([
+      1, 2, 3, 255, 4, 5, 6, 255,
+    ]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer(),
+        (w, h, seed) => {
+          const img = createImage(w, h);
+          for (let i = 0; i < img.data.length; i++) img.data[i] = (seed * 31 + i * 7) & 255;
+          expect(imagesEqual(imageFromRgba(w, h, imageToRgba(img)), img)).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('lays frames into a strip and writes an animated GIF', () => {
