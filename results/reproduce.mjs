@@ -21,6 +21,8 @@
  * `--sft NAME` takes the warm start from results/runs/NAME instead of the default name (e.g. the
  * `nl-sft-e20` runs of RESULTS.md's main table). Group algorithms (grpo, rloo, gigpo) get the env's
  * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
+ * `--skip-done` skips a stage whose run already finished (it has a summary.json), so a queue of
+ * runs can be stopped and started again.
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
@@ -67,7 +69,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -87,6 +89,7 @@ let tag = '';
 let updates;
 let algorithm = 'ppo';
 let sftOverride;
+let skipDone = false;
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -105,6 +108,7 @@ while (args.length > 0) {
   else if (flag === '--updates') updates = Number.parseInt(value(), 10);
   else if (flag === '--algorithm') algorithm = value();
   else if (flag === '--sft') sftOverride = value();
+  else if (flag === '--skip-done') skipDone = true;
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -157,6 +161,11 @@ const common = [
 ];
 
 function run(name, cliArgs) {
+  // A finished run has its summary.json; `--skip-done` keeps it instead of training it again.
+  if (skipDone && existsSync(join(root, runsDir, name, 'summary.json'))) {
+    console.log(`${name}: finished before (summary.json), skipped`);
+    return;
+  }
   const full = ['train', '-n', name, ...cliArgs];
   const line = `node apps/cli/bin/rl4vlm.js ${full.join(' ')}`;
   mkdirSync(join(root, 'results/logs'), { recursive: true });
