@@ -3,8 +3,8 @@ import path from 'node:path';
 import { isTrainablePolicy } from '@rl4vlm/policy';
 import type { AppConfig } from '../config/index.js';
 import { sizeProblems } from '../config/size-limits.js';
-import { type PluginRegistry, requireOracle } from '../plugins/index.js';
-import { SFT_NEEDS_ORACLE } from './training.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import { requireSftOracle } from './training.js';
 
 /**
  * Checks everything a training run needs before its folder is made, so a mistyped policy, env or
@@ -18,12 +18,7 @@ export async function preflightTraining(config: AppConfig, registry: PluginRegis
     throw new Error(
       `Env '${config.env.id}' (from ${registry.envPlugin(config.env.id)}) has no text layer (spec.text), so a model cannot be trained on it`,
     );
-  if (config.stages.includes('sft'))
-    requireOracle(registry, config.env.id, {
-      text: config.env.text,
-      kwargs: config.env.kwargs,
-      hint: SFT_NEEDS_ORACLE,
-    });
+  if (config.stages.includes('sft')) requireSftOracle(registry, config);
   const policy = await registry.policies.create(config.policy.id, {
     seed: config.seed,
     ...config.policy.options,

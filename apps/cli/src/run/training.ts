@@ -75,8 +75,17 @@ function trainerConfig(config: AppConfig, runDir: string, withSft: boolean) {
 }
 
 /** What to do when an env has no oracle but the stages ask for SFT. */
-export const SFT_NEEDS_ORACLE =
+const SFT_NEEDS_ORACLE =
   'The SFT stage writes its training data with the oracle; train without it: --stages ppo (or stages: [ppo] in the config)';
+
+/** The oracle of the configured env, which writes the SFT data; throws, saying how to train without SFT, when it has none. */
+export function requireSftOracle(registry: PluginRegistry, config: AppConfig) {
+  return requireOracle(registry, config.env.id, {
+    text: config.env.text,
+    kwargs: config.env.kwargs,
+    hint: SFT_NEEDS_ORACLE,
+  });
+}
 
 /** SFT alone: oracle data → supervised training → evaluation → the policy saved under `checkpoints/sft`. */
 async function runSftOnly(
@@ -89,11 +98,7 @@ async function runSftOnly(
   const plan = resume ? planResume(runDir) : undefined;
   if (plan) for (const line of describeResumePlan(plan)) log(line);
   const resumeFrom = plan?.from === 'sft' ? plan : undefined;
-  const oracle = requireOracle(registry, config.env.id, {
-    text: config.env.text,
-    kwargs: config.env.kwargs,
-    hint: SFT_NEEDS_ORACLE,
-  });
+  const oracle = requireSftOracle(registry, config);
   const policy = await registry.policies.create(config.policy.id, {
     seed: config.seed,
     ...config.policy.options,
@@ -341,13 +346,7 @@ async function stages({
     stopped = sft.stopped;
     checkpoint = sft.checkpoint;
   } else {
-    const oracle = wantsSft
-      ? requireOracle(registry, config.env.id, {
-          text: config.env.text,
-          kwargs: config.env.kwargs,
-          hint: SFT_NEEDS_ORACLE,
-        })
-      : undefined;
+    const oracle = wantsSft ? requireSftOracle(registry, config) : undefined;
     const rollouts = redisRollouts(config, runDir, reporter);
     const result = await train(trainerConfig(config, runDir, wantsSft), {
       policies: registry.policies,
