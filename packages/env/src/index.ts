@@ -26,6 +26,7 @@ export {
   registerManifest,
   validateEnvManifest,
 } from './manifest.js';
+export { checkPluginManifest, PluginManifestError } from './plugin-manifest.js';
 export { decodePng, encodePng } from './png.js';
 export {
   ENV_ID_PATTERN,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { checkPluginManifest, PluginManifestError } from './plugin-manifest.js';
 import { registry as defaultRegistry, ENV_ID_PATTERN, type EnvRegistry, type EnvSpec } from './registry.js';
-import { fieldProblems } from './zod-issues.js';
+import type { FieldProblem } from './zod-issues.js';
 
 /** The env plugin specification this version of `@rl4vlm/env` implements. */
 export const ENV_SPECIFICATION_VERSION = 'rl4vlm.env/v1';
@@ -58,17 +59,10 @@ const manifestSchema = z.object({
 });
 
 /** Thrown for a manifest that does not follow {@link EnvPluginManifest}; names the source and the fields. */
-export class InvalidManifestError extends Error {
-  readonly source: string;
-  readonly fields: string[];
-
-  constructor(source: string, problems: { field: string; message: string }[]) {
-    super(
-      `Invalid env plugin manifest from ${source}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`,
-    );
+export class InvalidManifestError extends PluginManifestError {
+  constructor(source: string, problems: FieldProblem[]) {
+    super('env', source, problems);
     this.name = 'InvalidManifestError';
-    this.source = source;
-    this.fields = problems.map((p) => p.field);
   }
 }
 
@@ -77,14 +71,11 @@ export class InvalidManifestError extends Error {
  * `source` (a package name or path) is named in the error.
  */
 export function validateEnvManifest(value: unknown, source = 'an unnamed plugin'): EnvPluginManifest {
-  const parsed = manifestSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new InvalidManifestError(source, fieldProblems(parsed.error));
-  }
-  const ids = (value as EnvPluginManifest).envs.map((e) => e.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new InvalidManifestError(source, [{ field: 'envs', message: `lists '${dup}' twice` }]);
-  return value as EnvPluginManifest;
+  return checkPluginManifest(value, {
+    schema: manifestSchema,
+    listField: 'envs',
+    fail: (problems) => new InvalidManifestError(source, problems),
+  });
 }
 
 /** Validates a manifest and registers all its envs (in the default registry unless one is given). */

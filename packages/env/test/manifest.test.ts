@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EnvRegistry, InvalidManifestError, registerManifest, validateEnvManifest } from '../src/index.js';
+import {
+  EnvRegistry,
+  InvalidManifestError,
+  PluginManifestError,
+  registerManifest,
+  validateEnvManifest,
+} from '../src/index.js';
 import { WalkEnv } from './fixtures/walk-env.js';
 
 const good = () => ({
@@ -47,6 +53,20 @@ describe('env plugin manifest', () => {
     const m = good();
     m.envs.push(m.envs[0]!);
     expect(() => validateEnvManifest(m, 'dup')).toThrow(/lists 'walk\/Walk-v0' twice/);
+  });
+
+  it("throws a PluginManifestError (the base of every plugin kind's) with structured problems", () => {
+    try {
+      validateEnvManifest({ ...good(), version: 'x' }, 'walk-plugin');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(PluginManifestError);
+      const err = e as PluginManifestError;
+      expect([err.name, err.source]).toEqual(['InvalidManifestError', 'walk-plugin']);
+      expect(err.problems).toEqual([
+        { field: 'version', message: "must be a semver version such as '1.0.0'" },
+      ]);
+    }
   });
 });
 

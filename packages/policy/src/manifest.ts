@@ -1,4 +1,4 @@
-import { fieldProblems } from '@rl4vlm/env';
+import { checkPluginManifest, type FieldProblem, PluginManifestError } from '@rl4vlm/env';
 import { z } from 'zod';
 import type { VlmPolicy } from './policy.js';
 
@@ -62,29 +62,18 @@ const manifestSchema = z.object({
 });
 
 /** Thrown for a manifest that does not follow {@link PolicyPluginManifest}; names the source and each bad field. */
-export class InvalidPolicyManifestError extends Error {
-  readonly source: string;
-  readonly fields: string[];
-
-  constructor(source: string, problems: { field: string; message: string }[]) {
-    super(
-      `Invalid policy plugin manifest from ${source}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`,
-    );
+export class InvalidPolicyManifestError extends PluginManifestError {
+  constructor(source: string, problems: FieldProblem[]) {
+    super('policy', source, problems);
     this.name = 'InvalidPolicyManifestError';
-    this.source = source;
-    this.fields = problems.map((p) => p.field);
   }
 }
 
 /** Checks that `value` is a valid policy plugin manifest and returns it typed; `source` is named in errors. */
 export function validatePolicyManifest(value: unknown, source = 'an unnamed plugin'): PolicyPluginManifest {
-  const parsed = manifestSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new InvalidPolicyManifestError(source, fieldProblems(parsed.error));
-  }
-  const ids = (value as PolicyPluginManifest).policies.map((p) => p.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup)
-    throw new InvalidPolicyManifestError(source, [{ field: 'policies', message: `lists '${dup}' twice` }]);
-  return value as PolicyPluginManifest;
+  return checkPluginManifest(value, {
+    schema: manifestSchema,
+    listField: 'policies',
+    fail: (problems) => new InvalidPolicyManifestError(source, problems),
+  });
 }

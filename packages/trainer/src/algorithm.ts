@@ -1,4 +1,4 @@
-import { fieldProblems } from '@rl4vlm/env';
+import { checkPluginManifest, type FieldProblem, PluginManifestError } from '@rl4vlm/env';
 import { z } from 'zod';
 import type { PpoConfig } from './config.js';
 import type { PpoLossInput, PpoLossOutput } from './ppo-loss.js';
@@ -146,16 +146,10 @@ const manifestSchema = z.object({
 });
 
 /** Thrown for a manifest that does not follow {@link AlgorithmPluginManifest}; names the source and each bad field. */
-export class InvalidAlgorithmManifestError extends Error {
-  readonly source: string;
-  readonly problems: { field: string; message: string }[];
-  constructor(source: string, problems: { field: string; message: string }[]) {
-    super(
-      `Invalid algorithm plugin manifest from ${source}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`,
-    );
+export class InvalidAlgorithmManifestError extends PluginManifestError {
+  constructor(source: string, problems: FieldProblem[]) {
+    super('algorithm', source, problems);
     this.name = 'InvalidAlgorithmManifestError';
-    this.source = source;
-    this.problems = problems;
   }
 }
 
@@ -164,13 +158,9 @@ export function validateAlgorithmManifest(
   value: unknown,
   source = 'an unnamed plugin',
 ): AlgorithmPluginManifest {
-  const parsed = manifestSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidAlgorithmManifestError(source, fieldProblems(parsed.error));
-  const ids = (value as AlgorithmPluginManifest).algorithms.map((a) => a.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup)
-    throw new InvalidAlgorithmManifestError(source, [
-      { field: 'algorithms', message: `lists '${dup}' twice` },
-    ]);
-  return value as AlgorithmPluginManifest;
+  return checkPluginManifest(value, {
+    schema: manifestSchema,
+    listField: 'algorithms',
+    fail: (problems) => new InvalidAlgorithmManifestError(source, problems),
+  });
 }
