@@ -8,11 +8,8 @@
 // gradient); the patch embedding 2× (no gradient for the pixels). Elementwise work is not counted.
 // bench/matmul-shapes.mjs counts the products a step actually runs; the totals agree.
 import { builtinCorpus, PRESETS, TfjsPolicy } from '../dist/index.js';
+import { arg } from './common.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const preset = arg('preset', 'tiny');
 const B = Number(arg('batch', 16));
 const R = Number(arg('new', 64));
