@@ -15,5 +15,5 @@ export { type PlayedEpisode, type PlayedStep, playEpisode } from './run/play-epi
 export { ProgressReporter } from './run/progress.js';
 export { defaultRunName, findRun, readRunConfig, saveRunConfig } from './run/run-folder.js';
 export { detectImageProtocol, inlineImageSequence } from './run/terminal-image.js';
-export { runTraining, type TrainingSummary } from './run/training.js';
+export { runTraining, type TrainingOptions, type TrainingSummary } from './run/training.js';
 export { createPolicy, loadPlugins, makeTextEnv, setup } from './setup.js';

@@ -260,32 +260,29 @@ function redisRollouts(config: AppConfig, runDir: string, reporter?: ProgressRep
   });
 }
 
+/** What {@link runTraining} runs. */
+export interface TrainingOptions {
+  config: AppConfig;
+  registry: PluginRegistry;
+  runDir: string;
+  /** Continue from the newest intact checkpoint in `runDir` (default false). */
+  resume?: boolean;
+  reporter?: ProgressReporter;
+  /** Evaluate the random and oracle baselines first (default true). */
+  withBaselines?: boolean;
+  signal?: AbortSignal;
+  /** Stop (with a checkpoint) after this many PPO updates of this call; `resume` continues. */
+  stopAfterUpdates?: number;
+}
+
 /**
  * Runs the configured stages into `runDir` (SFT then PPO, either alone), writes the gallery of
  * evaluation episodes and returns the before/after rows. With `resume`, continues from the newest
  * intact checkpoint (mid-SFT too); the baseline rows come back from `baselines.json`. The first
  * SIGINT/SIGTERM is acknowledged and stops at the next step boundary with a checkpoint.
  */
-export async function runTraining({
-  config,
-  registry,
-  runDir,
-  resume = false,
-  reporter,
-  withBaselines = true,
-  signal,
-  stopAfterUpdates,
-}: {
-  config: AppConfig;
-  registry: PluginRegistry;
-  runDir: string;
-  resume?: boolean;
-  reporter?: ProgressReporter;
-  withBaselines?: boolean;
-  signal?: AbortSignal;
-  /** Stop (with a checkpoint) after this many PPO updates of this call; `resume` continues. */
-  stopAfterUpdates?: number;
-}): Promise<TrainingSummary> {
+export async function runTraining(options: TrainingOptions): Promise<TrainingSummary> {
+  const { runDir, reporter, signal } = options;
   mkdirSync(runDir, { recursive: true });
   const stop = new StopFlag({
     signal,
@@ -294,16 +291,7 @@ export async function runTraining({
       reporter ? reporter.log(STOP_ACKNOWLEDGEMENT) : process.stderr.write(`${STOP_ACKNOWLEDGEMENT}\n`),
   });
   try {
-    return await stages({
-      config,
-      registry,
-      runDir,
-      resume,
-      reporter,
-      withBaselines,
-      stop,
-      stopAfterUpdates,
-    });
+    return await stages({ ...options, stop });
   } finally {
     stop.dispose();
   }
@@ -313,21 +301,12 @@ async function stages({
   config,
   registry,
   runDir,
-  resume,
+  resume = false,
   reporter,
-  withBaselines,
+  withBaselines = true,
   stop,
   stopAfterUpdates,
-}: {
-  config: AppConfig;
-  registry: PluginRegistry;
-  runDir: string;
-  resume: boolean;
-  reporter?: ProgressReporter;
-  withBaselines: boolean;
-  stop: StopFlag;
-  stopAfterUpdates?: number;
-}): Promise<TrainingSummary> {
+}: Omit<TrainingOptions, 'signal'> & { stop: StopFlag }): Promise<TrainingSummary> {
   const wantsSft = config.stages.includes('sft');
   const wantsPpo = config.stages.includes('ppo');
   const rows: ResultRow[] = await runBaselines(config, registry, runDir, withBaselines);
