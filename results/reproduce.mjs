@@ -122,7 +122,8 @@ const env = ENVS[envName];
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
 const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
 const sftName = sftOverride ?? `${env.short}-sft${suffix}`;
-if (sftOverride !== undefined && stage !== 'ppo') usage('--sft names an existing warm start: use it with --stage ppo');
+if (sftOverride !== undefined && stage !== 'ppo')
+  usage('--sft names an existing warm start: use it with --stage ppo');
 if (!/^[a-z][a-z0-9_-]*$/.test(algorithm))
   usage(`--algorithm must be an algorithm id such as gigpo (got '${algorithm}')`);
 // PPO runs keep their names (`nl-ppo-l0.5`), so RESULTS.md's existing rows still point at them.
