@@ -1,12 +1,13 @@
 import { type Image, isImage, Rng } from '@rl4vlm/env';
-import type {
-  GenerateOptions,
-  Generation,
-  Prompt,
-  ScoreItem,
-  ScoreOptions,
-  ScoreResult,
-  TrainablePolicy,
+import {
+  type GenerateOptions,
+  type Generation,
+  type Prompt,
+  rowSeeds,
+  type ScoreItem,
+  type ScoreOptions,
+  type ScoreResult,
+  type TrainablePolicy,
 } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend.js';
@@ -220,10 +221,9 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
       throw new RangeError(`maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
     const b = prompts.length;
     if (b === 0) return [];
-    const seed = options.seed ?? this.rng.seed();
     if (options.seeds && options.seeds.length !== b)
       throw new RangeError(`seeds has ${options.seeds.length} entries for ${b} prompts`);
-    const rngs = prompts.map((_, i) => new Rng(options.seeds?.[i] ?? (seed + Math.imul(i, 0x9e3779b1)) | 0));
+    const rngs = (options.seeds ?? rowSeeds(options.seed ?? this.rng.seed(), b)).map((s) => new Rng(s));
     const images: Image[] = [];
     const encoded = prompts.map((p) => this.promptSlots(p, images));
     const rows = encoded.map((e) => e.slots);
@@ -490,6 +490,32 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     });
   }
 
+  /** The weights (or only the trainable ones) as a safetensors buffer, in {@link weightSpecs} order. */
+  exportWeights({ trainableOnly = false }: { trainableOnly?: boolean } = {}): Uint8Array {
+    const tensors = weightSpecs(this.config)
+      .filter((spec) => !trainableOnly || this.network.w(spec.name).trainable)
+      .map((spec) => ({
+        name: spec.name,
+        shape: spec.shape,
+        data: this.network.w(spec.name).dataSync() as Float32Array,
+      }));
+    return encodeSafetensors(tensors, { format: 'pt', producer: '@rl4vlm/policy-tfjs' });
+  }
+
+  /** Assigns every weight a safetensors buffer names; an unknown name or another shape is an error. */
+  importWeights(bytes: Uint8Array): void {
+    const { tensors } = decodeSafetensors(bytes);
+    const specs = new Map(weightSpecs(this.config).map((s) => [s.name, s]));
+    for (const t of tensors.values()) {
+      const spec = specs.get(t.name);
+      if (!spec) throw new Error(`Weights buffer has '${t.name}', which this model does not have`);
+      if (t.shape.join(',') !== spec.shape.join(','))
+        throw new Error(`Weights buffer has ${t.name} of shape [${t.shape}], expected [${spec.shape}]`);
+    }
+    for (const t of tensors.values())
+      tf.tidy(() => this.network.w(t.name).assign(tf.tensor(t.data, t.shape)));
+  }
+
   /** Writes `config.json`, `model.safetensors` and `tokenizer.json` into `dir` (Node). */
   async save(dir: string): Promise<void> {
     await writeCheckpointFiles(dir, this.checkpointFiles());
@@ -497,13 +523,8 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
 
   /** The checkpoint's three files as text and bytes (what {@link save} writes). */
   checkpointFiles(): CheckpointFiles {
-    const tensors = weightSpecs(this.config).map((spec) => ({
-      name: spec.name,
-      shape: spec.shape,
-      data: this.network.w(spec.name).dataSync() as Float32Array,
-    }));
     return {
-      model: encodeSafetensors(tensors, { format: 'pt', producer: '@rl4vlm/policy-tfjs' }),
+      model: this.exportWeights(),
       config: `${JSON.stringify({ format: CHECKPOINT_FORMAT, model: this.config }, null, 2)}\n`,
       tokenizer: JSON.stringify(this.tok.toJSON()),
     };

@@ -15,7 +15,14 @@ export {
   validatePolicyManifest,
 } from './manifest.js';
 export { type OracleFn, OraclePolicy } from './oracle-policy.js';
-export type { GenerateOptions, Generation, Prompt, PromptWithInfo, VlmPolicy } from './policy.js';
+export {
+  type GenerateOptions,
+  type Generation,
+  type Prompt,
+  type PromptWithInfo,
+  rowSeeds,
+  type VlmPolicy,
+} from './policy.js';
 export {
   jsonActionReply,
   LEGAL_LABEL_INFO_KEYS,

@@ -64,3 +64,13 @@ export interface VlmPolicy {
   /** Releases what the policy holds (tensors, sockets). Safe to call twice. */
   dispose?(): void | Promise<void>;
 }
+
+/**
+ * The per-prompt sampling seeds a batch-wide `seed` stands for: row `i` gets
+ * `seed + i·0x9e3779b1` (32-bit). Policies that take {@link GenerateOptions.seeds} use it for a
+ * plain `seed`, so a batch split into shards (with each shard's slice of these seeds) samples
+ * exactly what the whole batch would.
+ */
+export function rowSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (seed + Math.imul(i, 0x9e3779b1)) | 0);
+}

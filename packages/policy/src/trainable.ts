@@ -52,6 +52,14 @@ export interface TrainablePolicy<Tensor = unknown, Variable = unknown> extends V
    * uses it to train parts at different speeds, e.g. a vision encoder slower than the LM.
    */
   learningRateScales?(): number[];
+  /**
+   * Optional: the weights as a safetensors buffer (all of them, or only the
+   * {@link trainableVariables} with `trainableOnly`), so a trainer can copy them into replicas
+   * on worker threads without touching the disk.
+   */
+  exportWeights?(options?: { trainableOnly?: boolean }): Uint8Array;
+  /** Optional: replaces the weights named in a buffer from {@link exportWeights} (others are kept). */
+  importWeights?(bytes: Uint8Array): void;
   /** Writes the weights, config and tokenizer to `dir` (created when missing). */
   save(dir: string): Promise<void>;
   /** Replaces the weights with those saved in `dir`; the architecture must match. */

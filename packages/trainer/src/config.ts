@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /*
@@ -139,6 +140,12 @@ export const sftConfigSchema = z
     warmupRatio: z.number().min(0).max(1).default(0.03),
     /** Global-norm gradient clip; null = off [paper: 1.0, HF Trainer default]. */
     maxGradNorm: z.number().positive().nullable().default(1),
+    /**
+     * Examples per gradient chunk: a batch is cut into chunks of this size, the workers compute
+     * their gradients and the main thread sums them in chunk order. Results depend on it, never on
+     * the worker count; a batch has ⌈batchSize / chunkSize⌉ chunks to share out [paper: 16 per GPU].
+     */
+    chunkSize: positiveInt.default(4),
     /** Fraction held out for accuracy/format metrics [paper: none]. */
     evalFraction: z.number().min(0).max(0.9).default(0.2),
     /** Held-out examples generated for the accuracy/format metrics (greedy); 0 = none. */
@@ -195,6 +202,11 @@ export const trainConfigSchema = z.object({
   seed: z.number().int().default(1),
   /** Run folder: metrics.jsonl, checkpoints/, eval-*.json. */
   runDir: z.string().min(1),
+  /**
+   * Policy replicas working in parallel, each on its own worker thread with its own tensor
+   * engine (1 = in-process). Results do not depend on it. Default: the machine's cores.
+   */
+  workers: positiveInt.default(() => availableParallelism()),
   env: z.object({
     /** Registry id, e.g. `gym-cards/NumberLine-v0`. */
     id: z.string().min(1),

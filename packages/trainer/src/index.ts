@@ -107,6 +107,29 @@ export {
 export { buildOracleDataset, type OracleDatasetOptions } from './oracle-dataset.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';
 export { type PpoLossInput, type PpoLossOutput, type PpoLossSettings, ppoLoss } from './ppo-loss.js';
+export {
+  type ChunkGradients,
+  chunksOf,
+  computeChunkGradients,
+  evenRanges,
+  type GradientChunk,
+  type RlChunk,
+  type RlChunkSample,
+  type RlLoss,
+  type RlLossSpec,
+  type SftChunk,
+  sumInChunkOrder,
+} from './replicas/chunk-gradients.js';
+export {
+  LocalReplicas,
+  type ReplicaMemory,
+  type Replicas,
+  ReplicatedPolicy,
+  type Scored,
+  writeWorkerMemory,
+} from './replicas/replicas.js';
+export { type StartReplicasOptions, startReplicas } from './replicas/start-replicas.js';
+export { ReplicaFailedError, WorkerPool, type WorkerPoolOptions } from './replicas/worker-pool.js';
 export { describeResumePlan, planResume, type ResumePlan, ResumeRefusedError } from './resume-plan.js';
 export {
   lossFor,

@@ -86,7 +86,9 @@ export class JsonLinesSink implements MetricsSink {
    * `update >= fromUpdate`), so the file reads as one uninterrupted run.
    */
   rewindTo(fromUpdate: number): void {
-    this.keepOnly((r) => !(isRlRecord(r) && typeof r.update === 'number' && r.update >= fromUpdate));
+    // RL lines and the worker-memory lines that follow them.
+    const perUpdate = (r: MetricsRecord) => isRlRecord(r) || r.phase === 'workers';
+    this.keepOnly((r) => !(perUpdate(r) && typeof r.update === 'number' && r.update >= fromUpdate));
   }
 
   /** Keeps only the lines `keep` accepts (torn lines are dropped): a resume rewinds to its checkpoint. */

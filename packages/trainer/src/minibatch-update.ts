@@ -1,32 +1,33 @@
 import { Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
-import { tokenWeights } from './action-split.js';
 import type { Adam } from './adam.js';
 import type { PpoConfig } from './config.js';
 import type { GradientAccumulator } from './grads.js';
 import type { ProgressCallback } from './metrics.js';
-import type { PpoLossInput, PpoLossOutput } from './ppo-loss.js';
+import type { RlChunk } from './replicas/chunk-gradients.js';
+import type { Replicas } from './replicas/replicas.js';
 import type { RolloutSample } from './rollout.js';
 import type { ScoredColumns } from './score-experience.js';
-import { lossAndGrads, type TfTrainablePolicy } from './scoring.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 
 /** Options of {@link minibatchUpdate}. */
 export interface MinibatchUpdateOptions {
-  policy: TfTrainablePolicy;
+  /**
+   * The policy's replicas, with the run's loss set (`setRlLoss`): they compute the minibatch
+   * gradients, and get the new weights after every optimizer step.
+   */
+  replicas: Pick<Replicas, 'gradients' | 'syncWeights'>;
+  /** The main policy's trainable variables, which `adam` updates. */
   variables: readonly tf.Variable[];
   samples: readonly RolloutSample[];
   columns: ScoredColumns;
   advantages: readonly number[];
   /** Value targets; zeros for a critic-free algorithm. */
   returns: readonly number[];
-  /** The minibatch loss (λ is already in `tokenWeights`). */
-  loss: (input: PpoLossInput) => PpoLossOutput;
   rl: PpoConfig;
   adam: Adam;
   accumulator: GradientAccumulator;
   lr: number;
-  scoreTemperature: number;
   seed: number;
   update: number;
   log: (message: string) => void;
@@ -58,13 +59,15 @@ export interface MinibatchUpdateResult {
  * The optimisation half of an update, the same for every algorithm:
  *
  *   for `epochs` passes, minibatches in a seeded order (drop_last, samples without tokens skipped):
- *      loss ← loss(λ-weighted new log-probs, old log-probs, A, …); gradients accumulated
+ *      loss ← the run's loss(λ-weighted new log-probs, old log-probs, A, …); gradients accumulated
+ *             (the minibatches up to the next optimizer step are computed on the replicas at once,
+ *             then added in minibatch order: the same bits for any number of replicas)
  *      approx-KL > 1.5·targetKl → drop this gradient and end the update
  *      non-finite loss → skip the minibatch; non-finite gradient norm → skip the optimizer step
  *      every `gradAccumSteps` minibatches: clip by global norm, Adam step at `lr`
  */
-export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResult {
-  const { samples, columns, rl, policy, variables, accumulator, adam, lr, log } = o;
+export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<MinibatchUpdateResult> {
+  const { samples, columns, rl, variables, accumulator, adam, lr, log, replicas } = o;
   const u = o.update;
   const trainable = samples.map((_, i) => i).filter((i) => samples[i]!.responseTokenIds.length > 0);
   const sums = {
@@ -81,7 +84,7 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
   let skippedSteps = 0;
   let optimizerSteps = 0;
   const gradNorms: number[] = [];
-  const step = () => {
+  const step = async () => {
     const taken = accumulator.take(rl.maxGradNorm);
     if (!taken) return;
     if (!Number.isFinite(taken.norm)) {
@@ -91,6 +94,7 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
       );
     } else {
       adam.apply(taken.grads, lr);
+      await replicas.syncWeights();
       optimizerSteps += 1;
       gradNorms.push(taken.norm);
     }
@@ -98,51 +102,44 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
   };
   const batchesPerEpoch = Math.floor(trainable.length / rl.miniBatchSize);
   const totalBatches = batchesPerEpoch * rl.epochs;
-  let klStopAt: number | null = null;
-  for (let epoch = 0; epoch < rl.epochs && klStopAt === null; epoch++) {
+  // Every epoch's seeded order, cut into minibatches: the fixed chunks of the update.
+  const minibatches: number[][] = [];
+  for (let epoch = 0; epoch < rl.epochs; epoch++) {
     const order = new Rng(deriveSeed(o.seed, SeedStream.minibatch, u, epoch)).shuffle(trainable);
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      const idx = order.slice(b * rl.miniBatchSize, (b + 1) * rl.miniBatchSize);
-      const batch = idx.map((i) => samples[i]!);
-      let stats: tf.Tensor[] = [];
-      const { loss, grads } = lossAndGrads(() => {
-        const out = policy.score(
-          batch.map((s) => ({ prompt: s.prompt, responseTokenIds: s.responseTokenIds })),
-          { temperature: o.scoreTemperature },
-        );
-        const maxLen = out.logProbs.shape[1] as number;
-        const ref = columns.refTokenLogProbs;
-        const r = o.loss({
-          tokenLogProbs: out.logProbs,
-          tokenWeights: tf.tensor2d(
-            batch.map((s) => tokenWeights(s.split, rl.thoughtCoef, maxLen)),
-            [batch.length, maxLen],
-          ),
-          mask: out.mask,
-          values: out.values,
-          entropy: out.entropy,
-          refTokenLogProbs: ref
-            ? tf.tensor2d(
-                idx.map((i) => padTo(ref[i]!, maxLen)),
-                [batch.length, maxLen],
-              )
-            : undefined,
-          oldLogProbs: tf.tensor1d(idx.map((i) => columns.oldLogProbs[i]!)),
-          advantages: tf.tensor1d(idx.map((i) => o.advantages[i]!)),
-          returns: tf.tensor1d(idx.map((i) => o.returns[i]!)),
-          oldValues: tf.tensor1d(idx.map((i) => columns.values[i]!)),
-        });
-        stats = [r.policyLoss, r.valueLoss, r.entropy, r.kl, r.approxKl, r.clipFraction, r.guardFired].map(
-          (t) => tf.keep(t),
-        );
-        return r.loss;
-      }, variables);
-      const [pl, vl, ent, kl, akl, cf, guard] = stats.map((t) => t.dataSync()[0]!);
-      for (const t of stats) t.dispose();
+    for (let b = 0; b < batchesPerEpoch; b++)
+      minibatches.push(order.slice(b * rl.miniBatchSize, (b + 1) * rl.miniBatchSize));
+  }
+  const ref = columns.refTokenLogProbs;
+  const chunkOf = (idx: readonly number[]): RlChunk => ({
+    kind: 'rl',
+    samples: idx.map((i) => {
+      const s = samples[i]!;
+      return {
+        prompt: s.prompt,
+        responseTokenIds: s.responseTokenIds,
+        split: s.split,
+        oldLogProb: columns.oldLogProbs[i]!,
+        advantage: o.advantages[i]!,
+        return: o.returns[i]!,
+        oldValue: columns.values[i]!,
+        refTokenLogProbs: ref?.[i],
+      };
+    }),
+  });
+  let klStopAt: number | null = null;
+  let next = 0;
+  while (next < minibatches.length && klStopAt === null) {
+    // The minibatches until the next optimizer step see the same weights: the replicas compute
+    // them at once; their gradients are then taken in order, as one after another would be.
+    const group = minibatches.slice(next, next + rl.gradAccumSteps - accumulator.size);
+    const results = await replicas.gradients(group.map(chunkOf));
+    for (let k = 0; k < group.length; k++) {
+      const at = next + k;
+      const { loss, grads: arrays, stats } = results[k]!;
+      const [pl, vl, ent, kl, akl, cf, guard] = stats!;
       if (rl.targetKl !== null && akl! > 1.5 * rl.targetKl) {
         // Too far from the rollout policy: drop this gradient and end the update here.
-        klStopAt = epoch * batchesPerEpoch + b;
-        for (const g of grads) g.dispose();
+        klStopAt = at;
         log(
           `update ${u + 1}/${rl.numUpdates}: approx-KL ${akl!.toFixed(4)} > 1.5 × targetKl at minibatch ${klStopAt}; update stopped`,
         );
@@ -152,7 +149,9 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
         skippedMinibatches += 1;
         log(`update ${u + 1}/${rl.numUpdates}: non-finite loss (${loss}) on a minibatch; it is skipped`);
       } else {
+        const grads = arrays.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
         accumulator.add(grads);
+        for (const g of grads) g.dispose();
         sums.policyLoss += pl!;
         sums.valueLoss += vl!;
         sums.entropy += ent!;
@@ -162,22 +161,11 @@ export function minibatchUpdate(o: MinibatchUpdateOptions): MinibatchUpdateResul
         sums.guard += guard!;
         sums.n += 1;
       }
-      for (const g of grads) g.dispose();
-      if (accumulator.size >= rl.gradAccumSteps) step();
-      o.onProgress?.({
-        phase: 'update',
-        done: epoch * batchesPerEpoch + b + 1,
-        total: totalBatches,
-        update: u,
-      });
+      if (accumulator.size >= rl.gradAccumSteps) await step();
+      o.onProgress?.({ phase: 'update', done: at + 1, total: totalBatches, update: u });
     }
+    next += group.length;
   }
-  step(); // a partial accumulation at the end of the update still counts
+  await step(); // a partial accumulation at the end of the update still counts
   return { sums, skippedMinibatches, skippedSteps, optimizerSteps, gradNorms, klStopAt };
-}
-
-function padTo(xs: readonly number[], n: number): number[] {
-  const out = new Array<number>(n).fill(0);
-  for (let i = 0; i < Math.min(n, xs.length); i++) out[i] = xs[i]!;
-  return out;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { Adam } from './adam.js';
 import type { Algorithm, Experience } from './algorithm.js';
+import { builtinAlgorithms } from './algorithms/index.js';
 import { ppo } from './algorithms/ppo.js';
 import { findLatestCheckpoint, loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
 import { collectGroups } from './collect-groups.js';
@@ -12,6 +13,7 @@ import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
 import { minibatchUpdate } from './minibatch-update.js';
 import { type PpoLossInput, type PpoLossOutput, ppoLoss } from './ppo-loss.js';
+import { LocalReplicas, type Replicas, ReplicatedPolicy, writeWorkerMemory } from './replicas/replicas.js';
 import { collectRollout, type RolloutCollector, RolloutStopped, type TextEnvLike } from './rollout.js';
 import { type RlState, replyHealth, updateRecord } from './rollout-metrics.js';
 import { scoreExperience } from './score-experience.js';
@@ -52,6 +54,17 @@ export interface RunRlOptions {
    * `envs`. Group rollouts (GRPO, RLOO, GiGPO) are always collected in this process.
    */
   collect?: RolloutCollector;
+  /**
+   * Replicas of `policy` (see `startReplicas`) that generate the rollouts, re-score them and
+   * compute the minibatch gradients in parallel. Default: `policy` itself, in-process. Results
+   * are the same for any number of replicas.
+   */
+  replicas?: Replicas;
+  /**
+   * Module URLs or absolute paths of the plugin that provides `algorithm`, so worker-thread
+   * replicas can rebuild its loss; not needed for the built-ins (ppo, grpo, rloo, gigpo).
+   */
+  algorithmModules?: string[];
 }
 
 /** What {@link runRl} returns. */
@@ -140,12 +153,24 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
   const log = options.log ?? ((m: string) => console.warn(m));
   if (config.klCoef > 0 && !options.referencePolicy)
     throw new Error('PPO config klCoef > 0 needs options.referencePolicy: the starting policy, frozen');
+  const replicas = options.replicas ?? new LocalReplicas(policy);
+  const algorithmModules = options.algorithmModules ?? [];
+  if (replicas.size > 1 && algorithmModules.length === 0 && !builtinAlgorithms.algorithms.includes(algorithm))
+    throw new Error(
+      `Algorithm '${algorithm.id}' is not built in: worker-thread replicas need the module of its plugin (algorithmModules) to rebuild its loss; or use workers: 1`,
+    );
+  // Generation on the replicas; a collector of its own (e.g. Redis) plays elsewhere with the weights.
+  const generator = options.replicas ? new ReplicatedPolicy(policy, replicas) : policy;
+  const scoreTemperature = config.scoreTemperature ?? (config.generate.temperature || 1);
+  replicas.phase = `${algorithm.id} setup`;
+  await replicas.setRlLoss(
+    { algorithm: algorithm.id, modules: algorithmModules, settings, rl: config, scoreTemperature },
+    { loss: lossFor(algorithm, settings, config), thoughtCoef: config.thoughtCoef, scoreTemperature },
+  );
   const variables = policy.trainableVariables();
   const adam = new Adam(variables, config.adam, policy.learningRateScales?.());
   const accumulator = new GradientAccumulator();
   const stop = new StopFlag({ signal: options.signal, handleSignals: options.handleSignals });
-  const scoreTemperature = config.scoreTemperature ?? (config.generate.temperature || 1);
-  const loss = lossFor(algorithm, settings, config);
   let state: RlState = { update: 0, envSteps: 0, optimizerSteps: 0, skippedSteps: 0, recentSuccesses: [] };
 
   if (options.resume && options.checkpoint) {
@@ -167,6 +192,8 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
           `Cannot resume ${dir}: it was trained with algorithm '${savedAlgorithm}', this run uses '${algorithm.id}'`,
         );
       await policy.load(join(dir, 'policy'));
+      replicas.phase = 'resume';
+      await replicas.syncWeights();
       adam.setState(loadAdamState(dir));
       state = saved.state;
     }
@@ -221,7 +248,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       // 1. Collect.
       const rolloutOptions = {
         envs,
-        policy,
+        policy: generator,
         tokenizer: policy.tokenizer,
         seed,
         update: u,
@@ -234,11 +261,16 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       };
       let experience: Experience;
       let lastPrompts: Parameters<typeof valuesOf>[1] = [];
+      replicas.phase = `${algorithm.id} update ${u} rollout`;
       try {
         if (plan.kind === 'groups') {
           experience = await collectGroups({ ...rolloutOptions, ...plan });
         } else {
-          const rollout = await collectSteps({ ...rolloutOptions, numSteps: config.stepsPerEnv });
+          const rollout = await collectSteps({
+            ...rolloutOptions,
+            policy: options.collect ? policy : generator,
+            numSteps: config.stepsPerEnv,
+          });
           experience = {
             samples: rollout.steps.flat(),
             episodes: rollout.episodes,
@@ -257,8 +289,9 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       const { samples } = experience;
 
       // 2. Score old log-probs, values and reference log-probs exactly as the update will.
-      const columns = scoreExperience(samples, {
-        policy,
+      replicas.phase = `${algorithm.id} update ${u} scoring`;
+      const columns = await scoreExperience(samples, {
+        replicas,
         mode: config.oldLogProbs,
         temperature: scoreTemperature,
         batchSize: config.miniBatchSize,
@@ -292,19 +325,18 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       const returns = advantage.returns ?? samples.map(() => 0);
 
       // 4. Epochs of minibatch updates over the algorithm's loss.
-      const result = minibatchUpdate({
-        policy,
+      replicas.phase = `${algorithm.id} update ${u} optimisation`;
+      const result = await minibatchUpdate({
+        replicas,
         variables,
         samples,
         columns,
         advantages: advantage.advantages,
         returns,
-        loss,
         rl: config,
         adam,
         accumulator,
         lr,
-        scoreTemperature,
         seed,
         update: u,
         log: (m) => log(`${algorithm.id} ${m}`),
@@ -343,6 +375,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       });
       metrics.push(record);
       for (const sink of options.sinks ?? []) await sink.write(record);
+      await writeWorkerMemory(replicas, options.sinks ?? [], { update: u });
       doneThisCall += 1;
       options.onProgress?.({ phase: 'rl', done: state.update, total: config.numUpdates });
       const every = options.checkpoint?.every ?? 1;

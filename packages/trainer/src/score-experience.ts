@@ -1,4 +1,5 @@
 import { cotLogProb } from './action-split.js';
+import type { Replicas } from './replicas/replicas.js';
 import type { RolloutSample } from './rollout.js';
 import { scoreNoGrad, type TfTrainablePolicy } from './scoring.js';
 
@@ -16,7 +17,8 @@ export interface ScoredColumns {
 
 /** Options of {@link scoreExperience}. */
 export interface ScoreExperienceOptions {
-  policy: TfTrainablePolicy;
+  /** The policy's replicas, which re-score in fixed chunks of `batchSize` (same bits for any count). */
+  replicas: Pick<Replicas, 'score'>;
   /** `rescore`: one no-grad pass now, so the first ratio is exactly 1; `generation`: the sampler's numbers. */
   mode: 'rescore' | 'generation';
   temperature: number;
@@ -27,12 +29,15 @@ export interface ScoreExperienceOptions {
 }
 
 /** Scores the collected replies exactly as the update will score them; the samples are not touched. */
-export function scoreExperience(samples: readonly RolloutSample[], o: ScoreExperienceOptions): ScoredColumns {
+export async function scoreExperience(
+  samples: readonly RolloutSample[],
+  o: ScoreExperienceOptions,
+): Promise<ScoredColumns> {
   const items = samples.map((s) => ({ prompt: s.prompt, responseTokenIds: s.responseTokenIds }));
   let tokenLogProbs = samples.map((s) => s.tokenLogProbs);
   let values = samples.map((s) => s.value);
   if (o.mode === 'rescore') {
-    const scored = scoreNoGrad(o.policy, items, { temperature: o.temperature, batchSize: o.batchSize });
+    const scored = await o.replicas.score(items, { temperature: o.temperature, batchSize: o.batchSize });
     tokenLogProbs = scored.tokenLogProbs;
     values = scored.values;
   }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Info, Prompt } from '@rl4vlm/env';
 import { isInvalidReply, Rng } from '@rl4vlm/env';
+import type { VlmPolicy } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam.js';
 import { loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
@@ -9,7 +10,9 @@ import { resolveSftConfig, type SftConfigInput } from './config.js';
 import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
-import { lossAndGrads, type TfTrainablePolicy } from './scoring.js';
+import { chunksOf, sftLoss, sumInChunkOrder, targetTokenIds } from './replicas/chunk-gradients.js';
+import { LocalReplicas, type Replicas, ReplicatedPolicy, writeWorkerMemory } from './replicas/replicas.js';
+import type { TfTrainablePolicy } from './scoring.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 import { mean } from './stats.js';
 
@@ -60,6 +63,11 @@ export interface RunSftOptions {
   sinks?: readonly MetricsSink[];
   onProgress?: ProgressCallback;
   log?: (message: string) => void;
+  /**
+   * Who computes the gradient chunks and held-out generations: worker-thread replicas of
+   * `policy` (see `startReplicas`). Default: `policy` itself, in-process. Results are the same.
+   */
+  replicas?: Replicas;
   /** Polled before every optimizer step: when `stopped`, SFT writes a checkpoint there and returns. */
   stop?: { readonly stopped: boolean };
   /**
@@ -105,16 +113,10 @@ export function readSftState(dir: string): SftState {
   return JSON.parse(readFileSync(join(dir, SFT_STATE_FILE), 'utf8')) as SftState;
 }
 
-function targetTokens(policy: TfTrainablePolicy, text: string): number[] {
-  return [...policy.tokenizer.encode(text), policy.tokenizer.eosId];
-}
-
 /** Mean token NLL of a batch: −Σ log p(target) / tokens, a scalar tensor with gradients. */
 function nllLoss(policy: TfTrainablePolicy, batch: readonly SftExample[]): tf.Scalar {
-  const out = policy.score(
-    batch.map((e) => ({ prompt: e.prompt, responseTokenIds: targetTokens(policy, e.target) })),
-  );
-  return tf.div(tf.neg(tf.sum(tf.mul(out.logProbs, out.mask))), tf.maximum(tf.sum(out.mask), 1)) as tf.Scalar;
+  const tokens = batch.reduce((n, e) => n + targetTokenIds(policy, e.target).length, 0);
+  return sftLoss(policy, batch, tokens);
 }
 
 function sameAction(a: unknown, b: unknown): boolean {
@@ -130,7 +132,15 @@ export async function evaluateSft(
     generations = 32,
     maxNewTokens = 64,
     batchSize = 8,
-  }: { parse?: ReplyParser; generations?: number; maxNewTokens?: number; batchSize?: number } = {},
+    generator = policy,
+  }: {
+    parse?: ReplyParser;
+    generations?: number;
+    maxNewTokens?: number;
+    batchSize?: number;
+    /** Who generates the replies (the replicas of a run); default `policy`. */
+    generator?: VlmPolicy;
+  } = {},
 ): Promise<SftHeldOutMetrics> {
   const nlls: number[] = [];
   for (let at = 0; at < heldOut.length; at += batchSize) {
@@ -144,7 +154,7 @@ export async function evaluateSft(
   let exact = 0;
   for (let at = 0; at < sample.length; at += batchSize) {
     const chunk = sample.slice(at, at + batchSize);
-    const gens = await policy.generate(
+    const gens = await generator.generate(
       chunk.map((e) => ({ ...e.prompt, info: e.info })),
       { temperature: 0, maxNewTokens, seed: 0 },
     );
@@ -209,6 +219,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
     cosineSteps: totalSteps - warmupSteps,
     afterEnd: 'hold' as const,
   };
+  const replicas = options.replicas ?? new LocalReplicas(policy);
   const metrics: MetricsRecord[] = [];
   let step = 0;
   let startEpoch = 0;
@@ -229,6 +240,8 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
         `Cannot resume SFT from ${options.resumeFrom}: it has ${mismatch[0]} ${mismatch[1]}, this run has ${mismatch[2]}`,
       );
     await policy.load(join(options.resumeFrom, 'policy'));
+    replicas.phase = 'sft resume';
+    await replicas.syncWeights();
     adam.setState(loadAdamState(options.resumeFrom));
     ({ step, epoch: startEpoch, batch: startBatch, losses, skipped } = saved);
     log(`sft: continuing at epoch ${startEpoch + 1}/${config.epochs}, step ${step}/${totalSteps}`);
@@ -275,13 +288,27 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
           }
         }
         const batch = order.slice(b * config.batchSize, (b + 1) * config.batchSize);
-        const { loss, grads } = lossAndGrads(() => nllLoss(policy, batch), variables);
+        // Fixed chunks, whose gradients the replicas compute and we sum in chunk order: the
+        // step's bits do not depend on how many workers there are.
+        const batchTokens = batch.reduce((n, e) => n + targetTokenIds(policy, e.target).length, 0);
+        replicas.phase = `sft step ${step}`;
+        const chunkResults = await replicas.gradients(
+          chunksOf(batch, config.chunkSize).map((examples) => ({
+            kind: 'sft' as const,
+            examples: examples.map(({ prompt, target }) => ({ prompt, target })),
+            batchTokens,
+          })),
+        );
+        const reduced = sumInChunkOrder(chunkResults);
+        const loss = reduced.loss;
+        const grads = reduced.grads.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
         const lr = learningRateAt(schedule, step);
         if (Number.isFinite(loss)) {
           accumulator.add(grads);
           const taken = accumulator.take(config.maxGradNorm)!;
           if (Number.isFinite(taken.norm)) {
             adam.apply(taken.grads, lr);
+            await replicas.syncWeights();
             losses.push(loss);
           } else {
             skipped += 1;
@@ -307,6 +334,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
       };
       metrics.push(record);
       for (const sink of options.sinks ?? []) await sink.write(record);
+      await writeWorkerMemory(replicas, options.sinks ?? [], { epoch });
       losses = [];
       skipped = 0;
       await saveCheckpoint(epoch + 1, 0);
@@ -323,6 +351,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
       generations: config.evalGenerations,
       maxNewTokens: config.maxNewTokens,
       batchSize: config.batchSize,
+      generator: new ReplicatedPolicy(policy, replicas),
     });
     const record: MetricsRecord = { phase: 'sft-eval', ...heldOutMetrics };
     metrics.push(record);

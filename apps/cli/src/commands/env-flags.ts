@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PRESETS } from '../config/index.js';
 
 /** An integer flag value; `1e3` or `2.5` are refused rather than read as 1 or 2. */
@@ -29,3 +29,15 @@ export function addEnvFlags(command: Command, { policy = true } = {}): Command {
 }
 
 export { int, positiveInt };
+
+/** `--workers <n>`: policy replicas on worker threads (train, resume, eval, serve). */
+export function workersOption(): Option {
+  return new Option(
+    '--workers <n>',
+    'policy replicas on worker threads (config key workers; default one per core); results do not depend on it',
+  ).argParser((v: string) => {
+    const n = int(v);
+    if (n < 1) throw new InvalidArgumentError(`must be at least 1, got ${n}`);
+    return n;
+  });
+}

@@ -8,10 +8,11 @@ import { addRemoteEnv } from '../plugins/remote-env.js';
 import { writeGallery } from '../run/gallery.js';
 import { assertWritable } from '../run/preflight.js';
 import { ProgressReporter } from '../run/progress.js';
+import { policyOnWorkers } from '../run/replicas.js';
 import { findRun, readRunConfig } from '../run/run-folder.js';
 import { runPolicyId } from '../run/training.js';
 import { type CommonFlags, createPolicy, setup } from '../setup.js';
-import { addEnvFlags, int, positiveInt } from './env-flags.js';
+import { addEnvFlags, int, positiveInt, workersOption } from './env-flags.js';
 import { resultsTable } from './train.js';
 
 interface EvalFlags extends CommonFlags {
@@ -20,6 +21,7 @@ interface EvalFlags extends CommonFlags {
   temperature?: number;
   out?: string;
   gallery: number;
+  workers?: number;
 }
 
 /** `rl4vlm eval`: seeded episodes with a policy → success rate, return, format errors; episodes with frames. */
@@ -27,6 +29,7 @@ export async function runEvalCommand(flags: EvalFlags, print: (s: string) => voi
   const overrides: Record<string, unknown> = { eval: {} };
   if (flags.episodes !== undefined) (overrides.eval as any).episodes = flags.episodes;
   if (flags.temperature !== undefined) (overrides.eval as any).temperature = flags.temperature;
+  if (flags.workers !== undefined) overrides.workers = flags.workers;
   let config: AppConfig;
   let registry: PluginRegistry;
   let policyId: string;
@@ -40,7 +43,11 @@ export async function runEvalCommand(flags: EvalFlags, print: (s: string) => voi
       baseDir: run.dir,
     });
     await addRemoteEnv(registry, config.env.id);
-    config = { ...config, eval: { ...config.eval, ...(overrides.eval as object) } };
+    config = {
+      ...config,
+      eval: { ...config.eval, ...(overrides.eval as object) },
+      workers: flags.workers ?? config.workers,
+    };
     policyId = flags.policy ?? runPolicyId(run.dir) ?? '';
     if (!policyId) throw new Error(`Run ${run.dir} has no checkpoint yet; pass --policy`);
     out = flags.out ?? path.join(run.dir, 'eval');
@@ -60,13 +67,21 @@ export async function runEvalCommand(flags: EvalFlags, print: (s: string) => voi
     ...config.policy.options,
   });
   const envs = makeTextEnvs(registry.envs, config.env, config.eval.numEnvs);
+  const onWorkers = await policyOnWorkers(registry, policyId, policy, config.workers, {
+    seed: config.seed,
+    ...config.policy.options,
+  });
+  print(`Evaluating ${policyId} on ${onWorkers.description}`);
   const reporter = new ProgressReporter();
   const summary = await evaluate({
     envs,
-    policy,
+    policy: onWorkers.policy,
     config: config.eval,
     onProgress: reporter.onProgress,
-  }).finally(() => reporter.stop());
+  }).finally(async () => {
+    reporter.stop();
+    await onWorkers.close();
+  });
   await policy.dispose?.();
   mkdirSync(out, { recursive: true });
   const records = summary.records.map(({ frames: _f, ...r }) => r);
@@ -109,6 +124,7 @@ export function registerEval(program: Command): void {
     .option('--temperature <t>', '0 = greedy (eval.temperature)', Number)
     .option('-o, --out <dir>', 'output folder (default eval-output, or <run>/eval)')
     .option('--gallery <n>', 'episodes written with frames', int, 4)
+    .addOption(workersOption())
     .addHelpText(
       'after',
       `

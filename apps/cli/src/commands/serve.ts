@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createChatServer, listen } from '@rl4vlm/policy-openai';
 import type { Command } from 'commander';
+import { policyOnWorkers } from '../run/replicas.js';
 import { findRun } from '../run/run-folder.js';
 import { runPolicyId } from '../run/training.js';
 import { loadPlugins } from '../setup.js';
-import { int } from './env-flags.js';
+import { int, workersOption } from './env-flags.js';
 
 interface ServeFlags {
   host: string;
@@ -17,6 +19,7 @@ interface ServeFlags {
   batchWindow: number;
   maxBatch: number;
   plugin?: string[];
+  workers?: number;
 }
 
 /**
@@ -67,7 +70,14 @@ export async function startServe(
     throw new Error(`--port ${flags.port} is not a port: use 0–65535 (0 picks a free one)`);
   const registry = await loadPlugins({ plugin: flags.plugin });
   const policyId = servedPolicyId(target);
-  const policy = await registry.policies.create(policyId, {});
+  const created = await registry.policies.create(policyId, {});
+  const onWorkers = await policyOnWorkers(
+    registry,
+    policyId,
+    created,
+    flags.workers ?? availableParallelism(),
+  );
+  const policy = onWorkers.policy;
   const token = flags.token ?? process.env.RL4VLM_SERVE_TOKEN;
   const modelName = flags.modelName ?? path.basename(target.replace(/\/+$/, ''));
   const server = createChatServer({
@@ -80,7 +90,9 @@ export async function startServe(
     maxBatch: flags.maxBatch,
   });
   const { url } = await listen(server, { host: flags.host, port: flags.port });
-  print(`Serving ${policyId} as model '${modelName}' at ${url}${token ? ' (bearer token required)' : ''}`);
+  print(
+    `Serving ${policyId} as model '${modelName}' at ${url}${token ? ' (bearer token required)' : ''} on ${onWorkers.description}`,
+  );
   const keyPrefix = !token
     ? ''
     : flags.token
@@ -89,7 +101,10 @@ export async function startServe(
   print(
     `  try: ${keyPrefix}rl4vlm eval --env ${servedEnvId(target) ?? 'gym-cards/NumberLine-v0'} --policy openai:${modelName} --set policy.options.baseURL=${url}`,
   );
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const close = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await onWorkers.close();
+  };
   return { url, modelName, policyId, server, close };
 }
 
@@ -108,6 +123,7 @@ export function registerServe(program: Command): void {
     .option('--batch-window <ms>', 'wait this long to batch concurrent requests', int, 5)
     .option('--max-batch <n>', 'most prompts per batched generation', int, 32)
     .option('--plugin <pkg...>', 'load these policy plugins too')
+    .addOption(workersOption())
     .addHelpText(
       'after',
       `

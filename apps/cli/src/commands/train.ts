@@ -12,7 +12,7 @@ import { defaultRunName, findRun, readRunConfig, saveRunConfig } from '../run/ru
 import { acquireRunLock, LOCK_FILE } from '../run/run-lock.js';
 import { type ResultRow, runTraining, type TrainingSummary } from '../run/training.js';
 import { type CommonFlags, checkAlgorithm, setup } from '../setup.js';
-import { addEnvFlags, positiveInt } from './env-flags.js';
+import { addEnvFlags, positiveInt, workersOption } from './env-flags.js';
 
 /**
  * Exit status of a run that stopped early with a checkpoint (Ctrl-C, SIGTERM, `--stop-after`):
@@ -42,6 +42,7 @@ interface TrainFlags extends CommonFlags {
   baselines: boolean;
   stopAfter?: number;
   algorithm?: string;
+  workers?: number;
 }
 
 /** Prints the before/after table. */
@@ -80,6 +81,7 @@ export async function runTrainCommand(
   if (flags.stages) overrides.stages = flags.stages.split(',').map((s) => s.trim());
   if (flags.updates !== undefined) overrides.ppo = { numUpdates: flags.updates };
   if (flags.algorithm) overrides.algorithm = flags.algorithm;
+  if (flags.workers !== undefined) overrides.workers = flags.workers;
   const { config, baseDir, registry } = await setup(flags, overrides);
   const name = config.name ?? defaultRunName(config.env.id);
   const runDir = path.resolve(config.runsDir, name);
@@ -139,14 +141,19 @@ async function trainInLockedFolder(
 /** `rl4vlm resume <run>`: continue a run from its newest checkpoint with its saved config. */
 export async function runResumeCommand(
   ref: string,
-  flags: { runsDir?: string; report: boolean; algorithm?: string },
+  flags: { runsDir?: string; report: boolean; algorithm?: string; workers?: number },
   print: (s: string) => void = console.log,
 ): Promise<TrainingSummary> {
   const run = findRun(ref, flags.runsDir);
   const saved = readRunConfig(run.dir);
   const configFile = path.join(run.dir, 'rl4vlm.config.json');
   const config: AppConfig = validateAppConfig(
-    flags.algorithm ? { ...saved, algorithm: flags.algorithm } : saved,
+    {
+      ...saved,
+      ...(flags.algorithm ? { algorithm: flags.algorithm } : {}),
+      // The worker count is not part of the results: a run may resume with another.
+      ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    },
     configFile,
   );
   const registry = await createPluginRegistry({
@@ -220,6 +227,7 @@ export function registerTrain(program: Command): void {
     )
     .option('--no-report', 'do not write report.html at the end')
     .option('--no-baselines', 'skip the oracle and random reference rows')
+    .addOption(workersOption())
     .addHelpText(
       'after',
       `
@@ -249,6 +257,7 @@ Examples:
     .option('--runs-dir <dir>', 'where to look for <run> by name', 'runs')
     .option('--algorithm <id>', 'continue with this algorithm (only before the RL stage has a checkpoint)')
     .option('--no-report', 'do not write report.html at the end')
+    .addOption(workersOption())
     .addHelpText(
       'after',
       `
@@ -261,8 +270,13 @@ Examples:
   $ rl4vlm resume runs/my-run`,
     )
     .addHelpText('after', EXIT_STATUS_HELP)
-    .action(async (ref: string, flags: { runsDir?: string; report: boolean; algorithm?: string }) => {
-      const summary = await runResumeCommand(ref, flags);
-      if (summary.stopped) process.exitCode = EXIT_STOPPED;
-    });
+    .action(
+      async (
+        ref: string,
+        flags: { runsDir?: string; report: boolean; algorithm?: string; workers?: number },
+      ) => {
+        const summary = await runResumeCommand(ref, flags);
+        if (summary.stopped) process.exitCode = EXIT_STOPPED;
+      },
+    );
 }

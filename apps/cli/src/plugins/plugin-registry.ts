@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvRegistry, type EnvSpec } from '@rl4vlm/env';
-import { PolicyRegistry } from '@rl4vlm/policy';
+import { PolicyRegistry, parsePolicyId } from '@rl4vlm/policy';
 import { AlgorithmRegistry } from '@rl4vlm/trainer';
 import { BUILTIN_PLUGINS } from './builtins.js';
 import { discoverInstalledPlugins } from './discover.js';
@@ -109,6 +109,28 @@ export class PluginRegistry {
   /** The plugin that provides an env id. */
   envPlugin(id: string): string | undefined {
     return this.envOwner.get(id);
+  }
+
+  /**
+   * The module URL of the plugin that provides a policy id's kind (`tfjs:tiny` → policy-tfjs),
+   * for worker threads that rebuild the policy; empty when no plugin provides it.
+   */
+  policyModules(policyId: string): string[] {
+    const kind = parsePolicyId(policyId).prefix;
+    const owner = this.policyOwner.get(kind);
+    const plugin = this.plugins.find((p) => p.kind === 'policy' && p.name === owner);
+    return plugin ? [plugin.url] : [];
+  }
+
+  /**
+   * The module URL of the plugin that provides an algorithm, for worker threads that rebuild its
+   * loss; empty for the trainer's built-ins (the workers have them) and for an unknown id.
+   */
+  algorithmModules(id: string): string[] {
+    const owner = this.algorithms.has(id) ? this.algorithms.source(id) : undefined;
+    if (!owner || owner === '@rl4vlm/trainer') return [];
+    const plugin = this.plugins.find((p) => p.kind === 'algorithm' && p.name === owner);
+    return plugin ? [plugin.url] : [];
   }
 
   /** Every loaded plugin as a row for listings. */

@@ -23,6 +23,7 @@ import { findOracle, type PluginRegistry, requireOracle } from '../plugins/index
 import { actionLabels, legalLabels } from '../setup.js';
 import { writeGallery } from './gallery.js';
 import type { ProgressReporter } from './progress.js';
+import { policyOnWorkers } from './replicas.js';
 
 /** One row of the before/after table. */
 export interface ResultRow {
@@ -65,6 +66,7 @@ function trainerConfig(config: AppConfig, runDir: string, withSft: boolean) {
     runDir,
     env: config.env,
     policy: config.policy,
+    workers: config.workers,
     sft: withSft ? config.sft : undefined,
     algorithm: config.algorithm,
     algorithms: config.algorithms,
@@ -121,43 +123,55 @@ async function runSftOnly(
   const sink = new JsonLinesSink(path.join(runDir, 'metrics.jsonl'));
   if (plan) {
     const epoch = resumeFrom?.state.epoch ?? 0;
-    sink.keepOnly((r) => r.phase === 'sft' && typeof r.epoch === 'number' && r.epoch < epoch);
+    sink.keepOnly(
+      (r) => (r.phase === 'sft' || r.phase === 'workers') && typeof r.epoch === 'number' && r.epoch < epoch,
+    );
   }
   const evalEnvs = makeTextEnvs(registry.envs, config.env, config.eval.numEnvs);
-  const sft = await runSft({
-    policy: policy as TfTrainablePolicy,
-    examples,
-    config: config.sft.train,
+  const onWorkers = await policyOnWorkers(registry, config.policy.id, policy, config.workers, {
     seed: config.seed,
-    parse: evalEnvs[0]!.parse.bind(evalEnvs[0]!),
-    sinks: [sink],
-    onProgress: reporter?.onProgress,
-    log,
-    stop,
-    checkpoint: { dir: path.join(runDir, 'checkpoints') },
-    resumeFrom: resumeFrom?.dir,
+    ...config.policy.options,
   });
-  if (sft.stopped) {
+  log(`workers: ${onWorkers.description}`);
+  try {
+    const sft = await runSft({
+      replicas: onWorkers.replicas,
+      policy: policy as TfTrainablePolicy,
+      examples,
+      config: config.sft.train,
+      seed: config.seed,
+      parse: evalEnvs[0]!.parse.bind(evalEnvs[0]!),
+      sinks: [sink],
+      onProgress: reporter?.onProgress,
+      log,
+      stop,
+      checkpoint: { dir: path.join(runDir, 'checkpoints') },
+      resumeFrom: resumeFrom?.dir,
+    });
+    if (sft.stopped) {
+      await policy.dispose?.();
+      return { stopped: true, checkpoint: sft.checkpointDir };
+    }
+    const summary = await evaluate({
+      envs: evalEnvs,
+      policy: onWorkers.policy,
+      config: config.eval,
+      onProgress: reporter?.onProgress,
+    });
+    writeEval(path.join(runDir, 'eval-after-sft.json'), summary);
+    sink.write({
+      phase: 'eval',
+      stage: 'after-sft',
+      episodes: summary.episodes,
+      successRate: summary.successRate,
+    });
+    const checkpoint = path.join(runDir, 'checkpoints', 'sft', 'policy');
+    await policy.save(checkpoint);
     await policy.dispose?.();
-    return { stopped: true, checkpoint: sft.checkpointDir };
+    return { summary, checkpoint, stopped: false };
+  } finally {
+    await onWorkers.close();
   }
-  const summary = await evaluate({
-    envs: evalEnvs,
-    policy,
-    config: config.eval,
-    onProgress: reporter?.onProgress,
-  });
-  writeEval(path.join(runDir, 'eval-after-sft.json'), summary);
-  sink.write({
-    phase: 'eval',
-    stage: 'after-sft',
-    episodes: summary.episodes,
-    successRate: summary.successRate,
-  });
-  const checkpoint = path.join(runDir, 'checkpoints', 'sft', 'policy');
-  await policy.save(checkpoint);
-  await policy.dispose?.();
-  return { summary, checkpoint, stopped: false };
 }
 
 /** Where a run keeps its reference rows, so a resumed run's table still has them. */
@@ -329,6 +343,8 @@ async function stages({
     const rollouts = redisRollouts(config, runDir, reporter);
     const result = await train(trainerConfig(config, runDir, wantsSft), {
       policies: registry.policies,
+      policyModules: registry.policyModules(config.policy.id),
+      algorithmModules: registry.algorithmModules(config.algorithm),
       envs: registry.envs,
       algorithms: registry.algorithms,
       oracle,

@@ -1,0 +1,29 @@
+import type { GenerateOptions, Prompt, ScoreItem } from '@rl4vlm/policy';
+import type { GradientChunk, RlLossSpec } from './chunk-gradients.js';
+
+/** How a worker builds its replica: the policy's plugin modules, id and options, and the weights. */
+export interface ReplicaSetup {
+  /** Module URLs or absolute paths whose default export is a policy plugin manifest. */
+  policyModules: string[];
+  policyId: string;
+  policyOptions: Record<string, unknown>;
+  /** Every weight of the main policy, as a safetensors buffer. */
+  weights: Uint8Array;
+}
+
+/** A request from the main thread to a worker; each gets exactly one {@link WorkerReply} with its id. */
+export type WorkerRequest = { id: number } & (
+  | { type: 'init'; setup: ReplicaSetup }
+  | { type: 'weights'; bytes: Uint8Array }
+  | { type: 'generate'; prompts: Prompt[]; options: GenerateOptions }
+  | { type: 'rlLoss'; spec: RlLossSpec }
+  | { type: 'gradients'; chunks: GradientChunk[] }
+  | { type: 'score'; chunks: ScoreItem[][]; temperature: number }
+  | { type: 'memory' }
+  | { type: 'weightsHash' }
+);
+
+/** A worker's answer: the result, or the error its handler threw. */
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { message: string; stack?: string } };

@@ -1,0 +1,162 @@
+/**
+ * Data-parallel replicas on worker threads with the real `tfjs:tiny` (wasm) on
+ * `gym-cards/NumberLine-v0`: SFT steps and replica weights are bit-identical with 1, 2 and 3
+ * workers; sampled evaluation agrees; a worker that throws or is killed stops the work at once,
+ * naming the worker and the phase, and leaves no thread behind.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OraclePolicy } from '@rl4vlm/policy';
+import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/evaluate.js';
+import { buildOracleDataset } from '../src/oracle-dataset.js';
+import { LocalReplicas, type Replicas, ReplicatedPolicy } from '../src/replicas/replicas.js';
+import { ReplicaFailedError, WorkerPool } from '../src/replicas/worker-pool.js';
+import { runSft, type SftExample } from '../src/sft.js';
+import { makeTextEnvs } from '../src/train.js';
+import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
+
+/** The ESM entry of policy-tfjs, as the CLI hands its plugin modules to the workers. */
+const policyTfjs = pathToFileURL(
+  join(
+    dirname(createRequire(import.meta.url).resolve('@rl4vlm/policy-tfjs/package.json')),
+    'dist',
+    'index.js',
+  ),
+).href;
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+async function examples(): Promise<SftExample[]> {
+  const deps = tinyNumberLineDeps();
+  const [env] = makeTextEnvs(
+    deps.envs,
+    { id: 'gym-cards/NumberLine-v0', kwargs: {}, text: { cot: false } },
+    1,
+  );
+  return buildOracleDataset({ env: env!, teacher: new OraclePolicy(deps.oracle!), episodes: 2, seed: 2 });
+}
+
+async function withReplicas<T>(
+  workers: number,
+  policy: TfjsPolicy,
+  fn: (r: Replicas) => Promise<T>,
+): Promise<T> {
+  const replicas =
+    workers === 1
+      ? new LocalReplicas(policy)
+      : await WorkerPool.start({ workers, policy, policyModules: [policyTfjs], policyId: 'tfjs:tiny' });
+  try {
+    return await fn(replicas);
+  } finally {
+    await replicas.close();
+  }
+}
+
+/** Waits (at most 10 s) until every thread of a failed pool has exited. */
+async function allExited(pool: WorkerPool): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (pool.alive > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(pool.alive).toBe(0);
+}
+
+describe('worker-thread replicas', () => {
+  it('SFT with 1, 2 and 3 workers: bit-identical weights and losses; every replica equals the main policy', async () => {
+    const data = await examples();
+    const runs: { hash: string; losses: unknown[]; replicaHashes: string[] }[] = [];
+    for (const workers of [1, 2, 3]) {
+      const policy = await TfjsPolicy.create('tiny');
+      const run = await withReplicas(workers, policy, async (replicas) => {
+        const sft = await runSft({
+          policy,
+          examples: data,
+          config: { epochs: 1, batchSize: 6, chunkSize: 2, evalFraction: 0, lr: 2e-3 },
+          replicas,
+          log: () => {},
+        });
+        const replicaHashes = replicas instanceof WorkerPool ? await replicas.weightHashes() : [];
+        return {
+          hash: sha(policy.exportWeights()),
+          losses: sft.metrics.map((m) => m.trainLoss),
+          replicaHashes,
+        };
+      });
+      runs.push(run);
+      policy.dispose();
+    }
+    const fresh = await TfjsPolicy.create('tiny');
+    expect(runs[0]!.hash).not.toBe(sha(fresh.exportWeights())); // it trained
+    fresh.dispose();
+    for (const run of runs.slice(1)) {
+      expect(run.losses).toEqual(runs[0]!.losses);
+      expect(run.hash).toBe(runs[0]!.hash);
+      for (const h of run.replicaHashes) expect(h).toBe(run.hash);
+    }
+    expect(runs[2]!.replicaHashes).toHaveLength(3);
+  }, 300_000);
+
+  it('sampled evaluation with 1 and 3 workers: per-row seeds give the same episodes', async () => {
+    const deps = tinyNumberLineDeps();
+    const policy = await TfjsPolicy.create('tiny');
+    const config = { episodes: 6, numEnvs: 6, temperature: 1, maxNewTokens: 8, maxEpisodeSteps: 3 };
+    const env = { id: 'gym-cards/NumberLine-v0', kwargs: {}, text: { cot: false } };
+    const texts: string[][] = [];
+    for (const workers of [1, 3]) {
+      const summary = await withReplicas(workers, policy, (r) =>
+        evaluate({ envs: makeTextEnvs(deps.envs, env, 6), policy: new ReplicatedPolicy(policy, r), config }),
+      );
+      texts.push(summary.records.flatMap((rec) => rec.steps.map((s) => s.text)));
+    }
+    // NumberLine's prompts have one length, so no batch pads differently: replies match exactly.
+    expect(texts[1]).toEqual(texts[0]);
+    policy.dispose();
+  }, 120_000);
+
+  it('a killed worker fails the call within seconds, naming worker and phase; no thread is left', async () => {
+    const policy = await TfjsPolicy.create('tiny');
+    const data = await examples();
+    const pool = await WorkerPool.start({
+      workers: 2,
+      policy,
+      policyModules: [policyTfjs],
+      policyId: 'tfjs:tiny',
+    });
+    pool.phase = 'sft step 3';
+    const chunks = [0, 1, 2, 3].map((i) => ({ kind: 'sft' as const, examples: [data[i]!], batchTokens: 40 }));
+    const started = Date.now();
+    const call = pool.gradients(chunks);
+    setTimeout(() => void pool.threads[1]!.terminate(), 50);
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplicaFailedError);
+    expect((error as ReplicaFailedError).worker).toBe(1);
+    expect((error as Error).message).toMatch(
+      /^Worker 1 of 2 failed during sft step 3 \(gradients\): its thread exited/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(pool.generate([data[0]!.prompt])).rejects.toBe(error); // the pool stays failed
+    await allExited(pool);
+    policy.dispose();
+  }, 60_000);
+
+  it('a worker whose task throws fails the pool with the error, naming worker and phase', async () => {
+    const policy = await TfjsPolicy.create('tiny');
+    const pool = await WorkerPool.start({
+      workers: 2,
+      policy,
+      policyModules: [policyTfjs],
+      policyId: 'tfjs:tiny',
+    });
+    pool.phase = 'eval';
+    const good = { text: 'USER: where? ASSISTANT:', images: [] };
+    const bad = { text: 'USER: <image> where? ASSISTANT:', images: [] };
+    const error = await pool.generate([good, bad], { maxNewTokens: 2, seed: 1 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^Worker 1 of 2 failed during eval \(generate\): .*'<image>' placeholder/,
+    );
+    await allExited(pool);
+    policy.dispose();
+  }, 60_000);
+});
