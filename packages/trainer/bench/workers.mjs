@@ -99,6 +99,7 @@ async function measure(workers) {
         miniBatchSize: 4,
         gradAccumSteps: W,
         generate: { temperature: 1, maxNewTokens: size.maxNewTokens },
+        targetKl: null, // every minibatch is computed: the optimisation time is the whole update's
       },
       replicas,
       log: () => {},

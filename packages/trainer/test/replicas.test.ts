@@ -1,21 +1,24 @@
 /**
  * Data-parallel replicas on worker threads with the real `tfjs:tiny` (wasm) on
  * `gym-cards/NumberLine-v0`: SFT steps and replica weights are bit-identical with 1, 2 and 3
- * workers; sampled evaluation agrees; a worker that throws or is killed stops the work at once,
+ * workers, and a run stopped with 2 and resumed with 3 equals them; sampled evaluation agrees; a worker that throws or is killed stops the work at once,
  * naming the worker and the phase, and leaves no thread behind.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OraclePolicy } from '@rl4vlm/policy';
 import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import { describe, expect, it } from 'vitest';
+import { listCheckpoints } from '../src/checkpoint.js';
 import { evaluate } from '../src/evaluate.js';
 import { buildOracleDataset } from '../src/oracle-dataset.js';
 import { LocalReplicas, type Replicas, ReplicatedPolicy } from '../src/replicas/replicas.js';
 import { ReplicaFailedError, WorkerPool } from '../src/replicas/worker-pool.js';
-import { runSft, type SftExample } from '../src/sft.js';
+import { runSft, SFT_CHECKPOINT_PATTERN, type SftExample } from '../src/sft.js';
 import { makeTextEnvs } from '../src/train.js';
 import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
 
@@ -64,38 +67,61 @@ async function allExited(pool: WorkerPool): Promise<void> {
 }
 
 describe('worker-thread replicas', () => {
-  it('SFT with 1, 2 and 3 workers: bit-identical weights and losses; every replica equals the main policy', async () => {
+  it('SFT with 1 and 2 workers, and stopped with 2 and resumed with 3: bit-identical weights and losses; every replica equals the main policy', async () => {
     const data = await examples();
-    const runs: { hash: string; losses: unknown[]; replicaHashes: string[] }[] = [];
-    for (const workers of [1, 2, 3]) {
+    const config = { epochs: 2, batchSize: 4, chunkSize: 2, evalFraction: 0, lr: 2e-3 };
+    const dir = mkdtempSync(join(tmpdir(), 'replicas-sft-'));
+    /** SFT with `workers` replicas; `stopAtStep` stops it there with a checkpoint in `dir`. */
+    const sft = async (workers: number, o: { stopAtStep?: number; resume?: boolean } = {}) => {
       const policy = await TfjsPolicy.create('tiny');
       const run = await withReplicas(workers, policy, async (replicas) => {
-        const sft = await runSft({
+        let steps = 0;
+        const stop = { stopped: false };
+        const [checkpoint] = listCheckpoints(dir, SFT_CHECKPOINT_PATTERN);
+        const result = await runSft({
           policy,
           examples: data,
-          config: { epochs: 1, batchSize: 6, chunkSize: 2, evalFraction: 0, lr: 2e-3 },
+          config,
           replicas,
           log: () => {},
+          stop,
+          onProgress: () => {
+            steps += 1;
+            if (o.stopAtStep !== undefined && steps >= o.stopAtStep) stop.stopped = true;
+          },
+          checkpoint: o.stopAtStep !== undefined || o.resume ? { dir } : undefined,
+          resumeFrom: o.resume ? checkpoint!.dir : undefined,
         });
         const replicaHashes = replicas instanceof WorkerPool ? await replicas.weightHashes() : [];
         return {
           hash: sha(policy.exportWeights()),
-          losses: sft.metrics.map((m) => m.trainLoss),
+          losses: result.metrics.map((m) => m.trainLoss),
           replicaHashes,
+          stopped: result.stopped,
         };
       });
-      runs.push(run);
       policy.dispose();
-    }
+      return run;
+    };
+    const runs = [await sft(1), await sft(2)];
     const fresh = await TfjsPolicy.create('tiny');
     expect(runs[0]!.hash).not.toBe(sha(fresh.exportWeights())); // it trained
     fresh.dispose();
+    expect(runs[0]!.losses).toHaveLength(2);
     for (const run of runs.slice(1)) {
       expect(run.losses).toEqual(runs[0]!.losses);
       expect(run.hash).toBe(runs[0]!.hash);
       for (const h of run.replicaHashes) expect(h).toBe(run.hash);
     }
-    expect(runs[2]!.replicaHashes).toHaveLength(3);
+    expect(runs[1]!.replicaHashes).toHaveLength(2);
+    // Stopped mid-run with 2 workers, resumed with 3: the same bits as 1 worker straight through.
+    const first = await sft(2, { stopAtStep: 3 });
+    expect(first.stopped).toBe(true);
+    const rest = await sft(3, { resume: true });
+    expect(rest.stopped).toBe(false);
+    expect(rest.hash).toBe(runs[0]!.hash);
+    expect(rest.replicaHashes).toEqual([rest.hash, rest.hash, rest.hash]);
+    rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
   it('sampled evaluation with 1 and 3 workers: per-row seeds give the same episodes', async () => {

@@ -31,6 +31,8 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
       '1',
       '--no-baselines',
       '--no-report',
+      '--workers',
+      '2',
     ]);
     expect(first.code, first.stderr).toBe(75); // stopped early, with a checkpoint
     const runDir = path.join(runsDir, 'ttt');
@@ -48,11 +50,18 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     expect(saved.env.id).toBe('tictactoe/TicTacToe-v0');
     expect(saved.ppo.numUpdates).toBe(2);
     expect(saved.plugins).toContain('rl4vlm-plugin-tic-tac-toe');
+    // Two policy replicas on worker threads, named with the tensor backend; the count is saved.
+    expect(first.stderr).toMatch(/workers: 2 worker threads \(tensor backend: \w+\)/);
+    expect(saved.workers).toBe(2);
+    expect(JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).workers).toBe(2);
+    expect(readMetrics(path.join(runDir, 'metrics.jsonl')).some((m) => m.phase === 'workers')).toBe(true);
     expect(readFileSync(path.join(runDir, 'rl4vlm.config.yaml'), 'utf8')).toMatch(/numUpdates: 2/);
     expect(readMetrics(path.join(runDir, 'metrics.jsonl')).filter((m) => m.phase === 'rl')).toHaveLength(1);
 
-    const resumed = await runCli(['resume', 'ttt', '--runs-dir', runsDir]);
+    // Resumed with another worker count (results do not depend on it).
+    const resumed = await runCli(['resume', 'ttt', '--runs-dir', runsDir, '--workers', '1']);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/workers: 1 worker, in-process/);
     expect(resumed.stdout).toMatch(/Resuming ttt/);
     expect(resumed.stderr).toMatch(/RL run 2\/2 \| [\d.]+\/s \| ETA 0s/); // the bar resumes at update 1
     expect(resumed.stderr).not.toMatch(/RL run 0\/2/);

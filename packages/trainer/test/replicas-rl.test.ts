@@ -1,8 +1,10 @@
 /**
- * PPO on worker-thread replicas with the real `tfjs:tiny` (wasm) on `gym-cards/NumberLine-v0`:
- * the same run with 1 and 2 workers gives bit-identical weights and equal metrics, also when it
- * is stopped with 2 workers and resumed with 1; a worker killed in the middle of a rollout stops
- * the run at once with an error naming the worker and the phase, the last checkpoint intact.
+ * RL on worker-thread replicas with the real `tfjs:tiny` (wasm) on `gym-cards/NumberLine-v0`:
+ * PPO with 1 and 2 workers gives bit-identical weights and equal metrics, also when it is
+ * stopped with 2 workers and resumed with 1; a third-party group algorithm (a plugin module the
+ * workers import) interrupted mid-rollout with 2 workers and resumed with 3 equals its
+ * uninterrupted 1-worker run; a worker killed in the middle of a rollout stops the run at once
+ * with an error naming the worker and the phase, the last checkpoint intact.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +20,9 @@ import { type MetricsRecord, TIMING_KEYS } from '../src/metrics.js';
 import { runPpo } from '../src/ppo.js';
 import { LocalReplicas, type Replicas } from '../src/replicas/replicas.js';
 import { ReplicaFailedError, WorkerPool } from '../src/replicas/worker-pool.js';
+import { runRl } from '../src/rl-loop.js';
 import { makeTextEnvs } from '../src/train.js';
+import { replyLength } from './fixtures/reply-length-algorithm.mjs';
 import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
 
 const policyTfjs = pathToFileURL(
@@ -82,7 +86,50 @@ async function ppo(
   }
 }
 
-describe('PPO on worker-thread replicas', () => {
+/** The fixture algorithm plugin, as the CLI hands an algorithm plugin's module to the workers. */
+const replyLengthModule = new URL('./fixtures/reply-length-algorithm.mjs', import.meta.url).href;
+
+/** The fixture group algorithm with `workers` replicas into `dir`, optionally aborted at a rollout. */
+async function groups(
+  workers: number,
+  dir: string,
+  options: { resume?: boolean; abortAtRolloutOf?: number } = {},
+) {
+  const policy = await TfjsPolicy.create('tiny');
+  const before = sha(policy.exportWeights());
+  const replicas = await replicasFor(workers, policy);
+  const abort = new AbortController();
+  try {
+    const result = await runRl({
+      algorithm: replyLength,
+      algorithmModules: [replyLengthModule],
+      algorithmSettings: { groups: 2, groupSize: 2, maxEpisodeSteps: 2 },
+      policy,
+      envs: makeTextEnvs(tinyNumberLineDeps().envs, envConfig, 3),
+      config,
+      seed: 4,
+      checkpoint: { dir },
+      replicas,
+      resume: options.resume,
+      signal: abort.signal,
+      onProgress: (e) => {
+        if (e.phase === 'rollout' && e.update === options.abortAtRolloutOf) abort.abort();
+      },
+      log: () => {},
+    });
+    return {
+      before,
+      hash: sha(policy.exportWeights()),
+      metrics: result.metrics.map(withoutTiming),
+      updatesDone: result.updatesDone,
+    };
+  } finally {
+    await replicas.close();
+    policy.dispose();
+  }
+}
+
+describe('RL on worker-thread replicas', () => {
   it('1 worker and 2 workers: the same metrics and bit-identical weights; stopped with 2 and resumed with 1, too', async () => {
     const [a, b] = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'replicas-ppo-')));
     dirs.push(a!, b!);
@@ -93,6 +140,22 @@ describe('PPO on worker-thread replicas', () => {
     expect(one.metrics[0]!.optimizerSteps).toBe(2);
     expect([...firstHalf.metrics, ...secondHalf.metrics]).toEqual(one.metrics);
     expect(secondHalf.hash).toBe(one.hash);
+  }, 300_000);
+
+  it('a plugin group algorithm: interrupted mid-rollout with 2 workers and resumed with 3 equals 1 worker straight', async () => {
+    const [a, b] = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'replicas-groups-')));
+    dirs.push(a!, b!);
+    const one = await groups(1, a!);
+    expect(one.metrics.map((m) => [m.phase, m.algorithm])).toEqual(
+      Array(3).fill(['rl', 'test-reply-length']),
+    );
+    expect(one.hash).not.toBe(one.before); // it trained
+    const first = await groups(2, b!, { abortAtRolloutOf: 1 });
+    expect(first.updatesDone).toBe(1);
+    const rest = await groups(3, b!, { resume: true });
+    expect(rest.updatesDone).toBe(2);
+    expect([...first.metrics, ...rest.metrics]).toEqual(one.metrics);
+    expect(rest.hash).toBe(one.hash);
   }, 300_000);
 
   it('a worker killed during a rollout stops the run within seconds, naming worker and phase; the last checkpoint is intact', async () => {
