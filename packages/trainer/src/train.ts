@@ -299,6 +299,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
       log: deps.log,
       collect: deps.collect,
       replicas,
+      algorithmModules: deps.algorithmModules,
     });
     if (!result.ppo.stopped) {
       const resumedFinished = plan.from === 'ppo' && plan.update >= config.ppo.numUpdates;
