@@ -261,7 +261,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       };
       let experience: Experience;
       let lastPrompts: Parameters<typeof valuesOf>[1] = [];
-      replicas.phase = `${algorithm.id} update ${u} rollout`;
+      replicas.phase = `${algorithm.id} update ${u + 1}/${config.numUpdates} rollout`;
       try {
         if (plan.kind === 'groups') {
           experience = await collectGroups({ ...rolloutOptions, ...plan });
@@ -289,7 +289,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       const { samples } = experience;
 
       // 2. Score old log-probs, values and reference log-probs exactly as the update will.
-      replicas.phase = `${algorithm.id} update ${u} scoring`;
+      replicas.phase = `${algorithm.id} update ${u + 1}/${config.numUpdates} scoring`;
       const columns = await scoreExperience(samples, {
         replicas,
         mode: config.oldLogProbs,
@@ -325,7 +325,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       const returns = advantage.returns ?? samples.map(() => 0);
 
       // 4. Epochs of minibatch updates over the algorithm's loss.
-      replicas.phase = `${algorithm.id} update ${u} optimisation`;
+      replicas.phase = `${algorithm.id} update ${u + 1}/${config.numUpdates} optimisation`;
       const result = await minibatchUpdate({
         replicas,
         variables,
