@@ -141,6 +141,32 @@ describe('worker-thread replicas', () => {
     policy.dispose();
   }, 120_000);
 
+  it('generation where prompts differ in length: 1 and 2 workers agree within the stated tolerance', async () => {
+    // Each worker pads its shard to its own longest prompt, so logits may differ in the last bits
+    // from the one-batch computation (trainer README, "Workers"); gym-cards prompts all have one
+    // length, so this batch is made up. Stated tolerance: at least 90% of the replies identical.
+    const policy = await TfjsPolicy.create('tiny');
+    const prompts = Array.from({ length: 12 }, (_, i) => ({
+      text: `USER: move the marker ${'far '.repeat(i)}to the target. ASSISTANT:`,
+      images: [],
+    }));
+    const replies: string[][] = [];
+    for (const workers of [1, 2]) {
+      const gens = await withReplicas(workers, policy, (r) =>
+        r.generate(prompts, { temperature: 1, maxNewTokens: 12, seed: 7 }),
+      );
+      replies.push(gens.map((g) => g.text));
+    }
+    const [a, b] = replies;
+    const same = a!.filter((t, i) => t === b![i]).length / a!.length;
+    console.info(
+      `prompts of 12 lengths, 1 vs 2 workers: ${(same * 100).toFixed(0)}% of the replies identical`,
+    );
+    expect(new Set(a).size).toBeGreaterThan(1); // sampled, not one reply for all
+    expect(same).toBeGreaterThanOrEqual(0.9);
+    policy.dispose();
+  }, 120_000);
+
   it('a killed worker fails the call within seconds, naming worker and phase; no thread is left', async () => {
     const policy = await TfjsPolicy.create('tiny');
     const data = await examples();
