@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * RESULTS.md's algorithm comparison, read only from the run folders results/algorithms-queue.sh
+ * writes (SFT warm start `<env>-sft-r2[-sN]`, RL runs `<env>-<algorithm>-l0.5-r2[-sN]`):
+ *
+ *   node results/algorithms-table.mjs [numberline|ezpoints ...]
+ *
+ * Per env: greedy success (1,000 seeded episodes per seed, 95% Wilson interval) after SFT and after
+ * each algorithm, per seed and pooled over the seeds that have every run; then each run's cost
+ * (env steps, wall time, rollout and optimizer seconds per update). A run still missing prints "–".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// The interval the CLI reports per run (run `pnpm build` first).
+import { wilsonInterval } from '../packages/trainer/dist/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ENVS = { numberline: 'nl', ezpoints: 'ezp' };
+const ALGORITHMS = ['ppo', 'grpo', 'rloo', 'gigpo'];
+const SEEDS = [1, 2, 3];
+const pct = (x) => (100 * x).toFixed(1);
+const suffix = (seed) => (seed === 1 ? '' : `-s${seed}`);
+
+function evalOf(run, stage) {
+  const file = join(root, 'results/runs', run, `eval-${stage}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+function costOf(run) {
+  const file = join(root, 'results/runs', run, 'metrics.jsonl');
+  if (!existsSync(file)) return undefined;
+  const rl = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((m) => m.phase === 'rl');
+  if (rl.length === 0) return undefined;
+  const mean = (key) => rl.reduce((a, m) => a + (m[key] ?? 0), 0) / rl.length;
+  const log = join(root, 'results/logs', `${run}.log`);
+  const wall = existsSync(log) ? /wall_seconds=(\d+)/.exec(readFileSync(log, 'utf8'))?.[1] : undefined;
+  return {
+    updates: rl.length,
+    envSteps: rl.at(-1).envSteps,
+    wallMin: wall === undefined ? undefined : Number(wall) / 60,
+    rolloutS: mean('rolloutSeconds'),
+    updateS: mean('updateSeconds'),
+  };
+}
+
+const cell = (e) =>
+  e ? `${pct(e.successRate)} [${pct(e.successInterval.low)}–${pct(e.successInterval.high)}]` : '–';
+
+function pooled(evals) {
+  const episodes = evals.reduce((a, e) => a + e.episodes, 0);
+  const successes = evals.reduce((a, e) => a + Math.round(e.successRate * e.episodes), 0);
+  const { low, high } = wilsonInterval(successes, episodes);
+  return { successRate: successes / episodes, successInterval: { low, high }, episodes };
+}
+
+const wanted = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(ENVS);
+for (const env of wanted) {
+  const short = ENVS[env];
+  if (!short) {
+    console.error(`unknown env '${env}'; allowed: ${Object.keys(ENVS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n### ${env}: greedy success %, 1,000 episodes per seed [95% Wilson]\n`);
+  console.log(`| seed | SFT warm start | ${ALGORITHMS.join(' | ')} |`);
+  console.log(`|---|---|${ALGORITHMS.map(() => '---').join('|')}|`);
+  const complete = [];
+  for (const seed of SEEDS) {
+    const sft = evalOf(`${short}-sft-r2${suffix(seed)}`, 'after-sft');
+    const rl = ALGORITHMS.map((a) => evalOf(`${short}-${a}-l0.5-r2${suffix(seed)}`, 'final'));
+    console.log(`| ${seed} | ${cell(sft)} | ${rl.map(cell).join(' | ')} |`);
+    if (sft && rl.every(Boolean)) complete.push({ sft, rl });
+  }
+  if (complete.length > 0)
+    console.log(
+      `| pooled (${complete.length} seed${complete.length > 1 ? 's' : ''}) | ${cell(pooled(complete.map((c) => c.sft)))} | ${ALGORITHMS.map((_, i) => cell(pooled(complete.map((c) => c.rl[i])))).join(' | ')} |`,
+    );
+  console.log(`\n| ${env} run | updates | env steps | wall | rollout s / update | optimizer s / update |`);
+  console.log('|---|---|---|---|---|---|');
+  for (const seed of SEEDS)
+    for (const a of ALGORITHMS) {
+      const run = `${short}-${a}-l0.5-r2${suffix(seed)}`;
+      const c = costOf(run);
+      if (!c) continue;
+      console.log(
+        `| ${run} | ${c.updates} | ${c.envSteps} | ${c.wallMin === undefined ? '–' : `${c.wallMin.toFixed(1)} min`} | ${c.rolloutS.toFixed(1)} | ${c.updateS.toFixed(1)} |`,
+      );
+    }
+}
