@@ -6,12 +6,9 @@
  * uninterrupted 1-worker run; a worker killed in the middle of a rollout stops the run at once
  * with an error naming the worker and the phase, the last checkpoint intact.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findLatestCheckpoint } from '../src/checkpoint.js';
@@ -24,15 +21,8 @@ import { runRl } from '../src/rl-loop.js';
 import { makeTextEnvs } from '../src/train.js';
 import { replyLength } from './fixtures/reply-length-algorithm.mjs';
 import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
+import { policyTfjs, sha } from './fixtures/worker-modules.js';
 
-const policyTfjs = pathToFileURL(
-  join(
-    dirname(createRequire(import.meta.url).resolve('@rl4vlm/policy-tfjs/package.json')),
-    'dist',
-    'index.js',
-  ),
-).href;
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -4,12 +4,9 @@
  * workers, and a run stopped with 2 and resumed with 3 equals them; sampled evaluation agrees; a worker that throws or is killed stops the work at once,
  * naming the worker and the phase, and leaves no thread behind.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { OraclePolicy } from '@rl4vlm/policy';
 import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import { describe, expect, it } from 'vitest';
@@ -21,17 +18,7 @@ import { ReplicaFailedError, WorkerPool } from '../src/replicas/worker-pool.js';
 import { runSft, SFT_CHECKPOINT_PATTERN, type SftExample } from '../src/sft.js';
 import { makeTextEnvs } from '../src/train.js';
 import { tinyNumberLineDeps } from './fixtures/tiny-number-line.js';
-
-/** The ESM entry of policy-tfjs, as the CLI hands its plugin modules to the workers. */
-const policyTfjs = pathToFileURL(
-  join(
-    dirname(createRequire(import.meta.url).resolve('@rl4vlm/policy-tfjs/package.json')),
-    'dist',
-    'index.js',
-  ),
-).href;
-
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import { policyTfjs, sha } from './fixtures/worker-modules.js';
 
 async function examples(): Promise<SftExample[]> {
   const deps = tinyNumberLineDeps();
