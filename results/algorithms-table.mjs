@@ -38,7 +38,9 @@ function costOf(run) {
   if (rl.length === 0) return undefined;
   const mean = (key) => rl.reduce((a, m) => a + (m[key] ?? 0), 0) / rl.length;
   const log = join(root, 'results/logs', `${run}.log`);
-  const wall = existsSync(log) ? /wall_seconds=(\d+)/.exec(readFileSync(log, 'utf8'))?.[1] : undefined;
+  // A resumed run's log holds one wall_seconds line per call (a killed call has none): their sum.
+  const calls = existsSync(log) ? [...readFileSync(log, 'utf8').matchAll(/wall_seconds=(\d+)/g)] : [];
+  const wall = calls.length === 0 ? undefined : calls.reduce((a, m) => a + Number(m[1]), 0);
   return {
     updates: rl.length,
     envSteps: rl.at(-1).envSteps,

@@ -21,12 +21,13 @@
  * `--sft NAME` takes the warm start from results/runs/NAME instead of the default name (e.g. the
  * `nl-sft-e20` runs of RESULTS.md's main table). Group algorithms (grpo, rloo, gigpo) get the env's
  * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
- * `--skip-done` skips a stage whose run already finished (it has a summary.json), so a queue of
- * runs can be stopped and started again.
+ * `--skip-done` skips a stage whose run already finished (its summary.json says it was not stopped) and
+ * continues one that was interrupted (it has a checkpoint) with `rl4vlm resume` instead of training it
+ * again, so a queue of runs can be stopped and started again without losing or redoing work.
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -161,18 +162,41 @@ const common = [
   ...overrides,
 ];
 
+/** 'done' (summary.json of a run that was not stopped), 'interrupted' (a checkpoint to resume from) or 'new'. */
+function runState(name) {
+  const dir = join(root, runsDir, name);
+  const summary = join(dir, 'summary.json');
+  if (existsSync(summary)) {
+    try {
+      if (JSON.parse(readFileSync(summary, 'utf8')).stopped === false) return 'done';
+    } catch {
+      console.error(`${summary} is damaged; treating ${name} as interrupted`);
+    }
+  }
+  return existsSync(join(dir, 'checkpoints/latest.json')) ? 'interrupted' : 'new';
+}
+
+// One policy replica per run by default: the queues run two runs at a time, one per core, which
+// uses the cores better than two workers per run (BENCHMARKS.md, issue 15). WORKERS=N overrides it.
+const workers = ['--workers', process.env.WORKERS ?? '1'];
+
 function run(name, cliArgs) {
-  // A finished run has its summary.json; `--skip-done` keeps it instead of training it again.
-  if (skipDone && existsSync(join(root, runsDir, name, 'summary.json'))) {
+  const state = skipDone ? runState(name) : 'new';
+  if (state === 'done') {
     console.log(`${name}: finished before (summary.json), skipped`);
     return;
   }
-  const full = ['train', '-n', name, ...cliArgs];
+  // An interrupted run continues from its newest checkpoint with the config saved in its folder.
+  const full =
+    state === 'interrupted'
+      ? ['resume', name, '--runs-dir', runsDir, ...workers]
+      : ['train', '-n', name, ...cliArgs, ...workers];
   const line = `node apps/cli/bin/rl4vlm.js ${full.join(' ')}`;
   mkdirSync(join(root, 'results/logs'), { recursive: true });
   appendFileSync(join(root, 'results/commands.log'), `${new Date().toISOString()} ${line}\n`);
   console.log(`$ ${line}`);
-  const log = openSync(join(root, 'results/logs', `${name}.log`), 'w');
+  // A resumed run appends to its log, so the log keeps every call's wall_seconds.
+  const log = openSync(join(root, 'results/logs', `${name}.log`), state === 'interrupted' ? 'a' : 'w');
   const started = Date.now();
   const r = spawnSync(process.execPath, [cli, ...full], { cwd: root, stdio: ['ignore', log, log] });
   const seconds = (Date.now() - started) / 1000;
