@@ -22,6 +22,18 @@ const SEEDS = [1, 2, 3];
 const pct = (x) => (100 * x).toFixed(1);
 const suffix = (seed) => (seed === 1 ? '' : `-s${seed}`);
 
+/**
+ * How many calls wrote `run`'s current log, from results/commands.log: its last `train -n run`
+ * (which starts the log over) and the `resume run` calls after it (which append to it).
+ */
+function callsOf(run) {
+  const log = join(root, 'results/commands.log');
+  if (!existsSync(log)) return 0;
+  const lines = readFileSync(log, 'utf8').split('\n');
+  const start = lines.findLastIndex((l) => l.includes(` train -n ${run} `));
+  return start < 0 ? 0 : 1 + lines.slice(start).filter((l) => l.includes(` resume ${run} `)).length;
+}
+
 function evalOf(run, stage) {
   const file = join(root, 'results/runs', run, `eval-${stage}.json`);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
@@ -36,7 +48,12 @@ function costOf(run) {
     .map((l) => JSON.parse(l))
     .filter((m) => m.phase === 'rl');
   if (rl.length === 0) return undefined;
-  const mean = (key) => rl.reduce((a, m) => a + (m[key] ?? 0), 0) / rl.length;
+  // The median, not the mean: one update of a run that was paused (kill -STOP for a benchmark) or
+  // ran beside a build took 20× the others and would dominate a mean.
+  const median = (key) => {
+    const v = rl.map((m) => m[key] ?? 0).sort((a, b) => a - b);
+    return (v[(v.length - 1) >> 1] + v[v.length >> 1]) / 2;
+  };
   const log = join(root, 'results/logs', `${run}.log`);
   // A resumed run's log holds one wall_seconds line per call (a killed call has none): their sum.
   const calls = existsSync(log) ? [...readFileSync(log, 'utf8').matchAll(/wall_seconds=(\d+)/g)] : [];
@@ -45,8 +62,11 @@ function costOf(run) {
     updates: rl.length,
     envSteps: rl.at(-1).envSteps,
     wallMin: wall === undefined ? undefined : Number(wall) / 60,
-    rolloutS: mean('rolloutSeconds'),
-    updateS: mean('updateSeconds'),
+    // A call killed before it finished left no wall_seconds: its time is missing from the sum.
+    wallPartial:
+      existsSync(log) && readFileSync(log, 'utf8').split('wall_seconds=').length - 1 < callsOf(run),
+    rolloutS: median('rolloutSeconds'),
+    updateS: median('updateSeconds'),
   };
 }
 
@@ -81,7 +101,9 @@ for (const env of wanted) {
     console.log(
       `| pooled (${complete.length} seed${complete.length > 1 ? 's' : ''}) | ${cell(pooled(complete.map((c) => c.sft)))} | ${ALGORITHMS.map((_, i) => cell(pooled(complete.map((c) => c.rl[i])))).join(' | ')} |`,
     );
-  console.log(`\n| ${env} run | updates | env steps | wall | rollout s / update | optimizer s / update |`);
+  console.log(
+    `\n| ${env} run | updates | env steps | wall | rollout s / update (median) | optimizer s / update (median) |`,
+  );
   console.log('|---|---|---|---|---|---|');
   for (const seed of SEEDS)
     for (const a of ALGORITHMS) {
@@ -89,7 +111,8 @@ for (const env of wanted) {
       const c = costOf(run);
       if (!c) continue;
       console.log(
-        `| ${run} | ${c.updates} | ${c.envSteps} | ${c.wallMin === undefined ? '–' : `${c.wallMin.toFixed(1)} min`} | ${c.rolloutS.toFixed(1)} | ${c.updateS.toFixed(1)} |`,
+        `| ${run} | ${c.updates} | ${c.envSteps} | ${c.wallMin === undefined ? '–' : `${c.wallMin.toFixed(1)} min${c.wallPartial ? ' ¹' : ''}`} | ${c.rolloutS.toFixed(1)} | ${c.updateS.toFixed(1)} |`,
       );
     }
+  console.log('\n¹ Resumed after a call was killed: the wall time counts only the calls that finished.');
 }
