@@ -1,6 +1,7 @@
 // Runs bench.mjs on an old build and on this build alternately (old, new, old, new, …), each in a
 // fresh process, and prints the per-CPU-second rates of every run and the new/old ratio per pair.
-// Usage: node bench/compare.mjs --old DIR [--new DIR] [--pairs 3] [any bench.mjs option, e.g. --preset small]
+// Usage: node bench/compare.mjs --old DIR [--new-dist DIR] [--pairs 3] [any bench.mjs option, e.g. --preset small]
+// (--new-dist, not --new: bench.mjs's --new is the number of new tokens and is passed through.)
 // DIR holds the old build's dist/ (or is that dist/ itself). Make it before changing the code:
 //   mkdir -p /tmp/policy-tfjs-old && cp -r dist /tmp/policy-tfjs-old/
 // or from a commit: git worktree add /tmp/old <rev>; cd /tmp/old; pnpm install --offline; pnpm build
@@ -22,7 +23,7 @@ const take = (name, fallback) => {
 };
 const oldArg = take('old');
 if (!oldArg) throw new Error('compare.mjs needs --old DIR (a directory with the old build’s dist/)');
-const newArg = take('new');
+const newArg = take('new-dist');
 const pairs = Number(take('pairs', 3));
 const oldDist = buildDist(oldArg);
 const newDist = newArg ? buildDist(newArg) : undefined;

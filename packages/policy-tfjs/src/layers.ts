@@ -131,39 +131,42 @@ export function rotaryTables(
   const half = headDim / 2;
   const b = positions.length;
   const t = positions[0]?.length ?? 0;
-  const size = b * t * headDim;
-  const cos = new Float32Array(size);
-  const sin = new Float32Array(size);
   const inv = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
+  // One cos/sin row per distinct position (rows share most positions).
+  const rows = new Map<number, [Float32Array, Float32Array]>();
+  const rowOf = (p: number): [Float32Array, Float32Array] => {
+    let row = rows.get(p);
+    if (!row) {
+      const c = new Float32Array(headDim);
+      const s = new Float32Array(headDim);
+      for (let i = 0; i < half; i++) {
+        c[i] = c[i + half] = Math.cos(p * inv[i]!);
+        s[i] = s[i + half] = Math.sin(p * inv[i]!);
+      }
+      row = [c, s];
+      rows.set(p, row);
+    }
+    return row;
+  };
+  // Per position: q's block, then with `qkv` k's block (the same) and v's (cos 1, sin 0).
+  const blocks = qkv ? 3 : 1;
+  const cos = new Float32Array(b * t * blocks * headDim);
+  const sin = new Float32Array(b * t * blocks * headDim);
   for (let r = 0; r < b; r++) {
     for (let j = 0; j < t; j++) {
-      const p = positions[r]![j]!;
-      for (let i = 0; i < half; i++) {
-        const o = (r * t + j) * headDim + i;
-        const c = Math.cos(p * inv[i]!);
-        const s = Math.sin(p * inv[i]!);
-        cos[o] = c;
-        cos[o + half] = c;
-        sin[o] = s;
-        sin[o + half] = s;
+      const [c, s] = rowOf(positions[r]![j]!);
+      const o = (r * t + j) * blocks * headDim;
+      cos.set(c, o);
+      sin.set(s, o);
+      if (qkv) {
+        cos.set(c, o + headDim);
+        sin.set(s, o + headDim);
+        cos.fill(1, o + 2 * headDim, o + 3 * headDim);
       }
     }
   }
   if (!qkv) return { cos: tf.tensor4d(cos, [b, 1, t, headDim]), sin: tf.tensor4d(sin, [b, 1, t, headDim]) };
-  // Per position: [q, k, v] blocks of dh; v gets cos 1, sin 0.
-  const cos3 = new Float32Array(3 * size);
-  const sin3 = new Float32Array(3 * size);
-  for (let p = 0; p < b * t; p++) {
-    const from = p * headDim;
-    const c = cos.subarray(from, from + headDim);
-    const s = sin.subarray(from, from + headDim);
-    cos3.set(c, 3 * from);
-    cos3.set(c, 3 * from + headDim);
-    cos3.fill(1, 3 * from + 2 * headDim, 3 * from + 3 * headDim);
-    sin3.set(s, 3 * from);
-    sin3.set(s, 3 * from + headDim);
-  }
-  return { cos: tf.tensor4d(cos3, [b * t, 3, 1, headDim]), sin: tf.tensor4d(sin3, [b * t, 3, 1, headDim]) };
+  return { cos: tf.tensor4d(cos, [b * t, 3, 1, headDim]), sin: tf.tensor4d(sin, [b * t, 3, 1, headDim]) };
 }
 
 /**

@@ -228,12 +228,17 @@ export class VlmNetwork {
         throw new Error(`decode: row ${r} mask covers ${real.length} slots, expected ${total}`);
       let count = 0;
       for (let s = 0; s < mask.pastLength; s++) if (real[s]) count++;
+      // The row's bias where causality allows everything; each query copies its prefix of it.
+      const open = new Float32Array(total);
+      for (let k = 0; k < total; k++) open[k] = real[k] ? 0 : NEG;
       const pos: number[] = [];
       for (let q = 0; q < t; q++) {
         const slot = mask.pastLength + q;
         pos.push(count);
         if (real[slot]) count++;
-        for (let k = 0; k < total; k++) bias[(r * t + q) * total + k] = k <= slot && real[k] ? 0 : NEG;
+        const at = (r * t + q) * total;
+        bias.set(open.subarray(0, slot + 1), at);
+        bias.fill(NEG, at + slot + 1, at + total);
       }
       positions.push(pos);
     }

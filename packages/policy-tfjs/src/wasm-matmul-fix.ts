@@ -15,6 +15,28 @@ const MIN_ROWS_PER_BATCH = 8;
  */
 const MIN_MACS_PER_BATCH = 32_768;
 
+/**
+ * What XNNPACK's packing of the right operand costs per element, relative to a transpose (both
+ * measured per element in the bench, `bench/matmul-orientation.mjs`: packing ~8–19 ns, a
+ * transpose ~4–7 ns on the wasm build). Only the ratio matters for {@link packTheLeftOperand}.
+ */
+const PACK_PER_TRANSPOSE = 2;
+
+/**
+ * Whether `Aᵀ·B` (A stored `[k, m]`, B stored `[k, n]`: every weight gradient `Xᵀ·dY`) is cheaper
+ * as `(Bᵀ·A)ᵀ`. The wasm product packs its right operand into XNNPACK's layout on every call
+ * whose right operand is a new tensor (the operator cache is keyed by the tensor), and packing
+ * costs as much as ~100 rows of the product. Direct: transpose A (`k·m`) and pack B (`k·n`).
+ * Swapped: transpose B (`k·n`), pack A as it is stored (`k·m`), transpose the `[n, m]` result.
+ * With `k` = all positions of a batch and `n` = 3·dim or 2·ffn, swapping packs the narrow side:
+ * tiny's q/k/v weight gradient fell from 33 to 22 CPU-ms alone.
+ */
+export function packTheLeftOperand(m: number, k: number, n: number): boolean {
+  const direct = k * m + PACK_PER_TRANSPOSE * k * n;
+  const swapped = k * n + PACK_PER_TRANSPOSE * k * m + n * m;
+  return swapped < direct;
+}
+
 /** Shape bytes as the wasm `BatchMatMul` entry point takes them. */
 const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
 
@@ -29,6 +51,8 @@ const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buf
  *   registered with the C++ side as tensors of their own (aliases), so nothing is copied or
  *   allocated per element (measured 120 → 30 ms for `64 × [217, 32] × [32, 217]` with copies;
  *   aliases take the copies and allocations off that).
+ * - A weight gradient `Xᵀ·dY` whose `dY` is wider than `X` runs as `(dYᵀ·X)ᵀ`, so XNNPACK packs
+ *   the narrow operand ({@link packTheLeftOperand}).
  * Small batched products (a decode step's attention) keep the naive loop, with their transposes:
  * its inner loop reads both operands contiguously when `b` is transposed.
  */
@@ -60,17 +84,33 @@ export function installWasmMatMulFix(): void {
       if (batch > 1 && batchB > 1 && (rows < MIN_ROWS_PER_BATCH || rows * inner * cols < MIN_MACS_PER_BATCH))
         return run({ inputs: { a, b }, backend, attrs }) as TensorInfoLike;
       const temporaries: TensorInfoLike[] = [];
-      const swapLast = (x: TensorInfoLike): TensorInfoLike => {
+      const swapLast = (x: TensorInfoLike, keep = false): TensorInfoLike => {
         const perm = x.shape.map((_, i) => i);
         const n = perm.length;
         [perm[n - 2], perm[n - 1]] = [perm[n - 1]!, perm[n - 2]!];
         const t = transpose({ inputs: { x }, backend, attrs: { perm } }) as TensorInfoLike;
-        temporaries.push(t);
+        if (!keep) temporaries.push(t);
         return t;
       };
+      const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
+      if (!(globalThis as { __noSwap?: boolean }).__noSwap && batch === 1 && transposeA && !transposeB && packTheLeftOperand(rows, inner, cols)) {
+        try {
+          // (Bᵀ·A)ᵀ: A as stored ([k, m]) is the packed right operand.
+          const bT = swapLast(b);
+          const lhs = { ...bT, shape: [1, cols, inner] };
+          const rhs = { ...a, shape: [1, inner, rows] };
+          const outT = run({ inputs: { a: lhs, b: rhs }, backend, attrs: plainAttrs }) as TensorInfoLike;
+          temporaries.push(outT);
+          const out = swapLast(outT, true);
+          const lead = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+          return { ...out, shape: [...lead, rows, cols] };
+        } finally {
+          for (const t of temporaries) wasm.disposeData(t.dataId);
+        }
+      }
       if (transposeA) a = swapLast(a);
       if (transposeB) b = swapLast(b);
-      const plain = { ...attrs, transposeA: false, transposeB: false };
+      const plain = plainAttrs;
       try {
         const [m, k] = a.shape.slice(-2) as [number, number];
         const n = b.shape.at(-1)!;

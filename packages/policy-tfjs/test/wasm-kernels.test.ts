@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../src/index.js';
+import { packTheLeftOperand } from '../src/wasm-matmul-fix.js';
 
 /** Plain-JS batched product of row-major `[batch, m, k] × [batch, k, n]` (batch 1 broadcasts). */
 function referenceMatMul(
@@ -37,8 +38,11 @@ describe('re-registered wasm kernels', () => {
   it('BatchMatMul equals a plain product for every path (batched, broadcast, transposed, small)', () => {
     // [batchA, batchB, m, k, n]: small batched products (naive loop), the per-batch XNNPACK
     // loop on heap aliases, shared right operand, broadcast left operand, rows below the split
-    // threshold (naive loop), single product.
+    // threshold (naive loop), single product, a weight-gradient shape (`Xᵀ·dY` with dY wider than
+    // X: runs as `(dYᵀ·X)ᵀ`).
+    expect(packTheLeftOperand(8, 64, 40)).toBe(true);
     const cases = [
+      [1, 1, 8, 64, 40],
       [6, 6, 20, 5, 9],
       [6, 6, 40, 33, 30],
       [6, 1, 20, 5, 9],
