@@ -21,9 +21,10 @@ import {
   type PresetName,
   validateConfig,
 } from './config.js';
+import { gatherRows } from './gather-rows.js';
 import { imageToInput } from './image-input.js';
-import { oneHotFloat } from './layers.js';
 import { piecesOf, type Slot, sharedPrefixLength } from './layout.js';
+import { logSoftmaxWithProbs } from './log-softmax.js';
 import { type FusedWeights, type LayerCache, type Piece, VlmNetwork } from './model.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { logSoftmax, sampleToken } from './sampling.js';
@@ -478,9 +479,14 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
       const mask = tf.tensor2d(maskData, [b, rMax]);
       if (rMax === 0) return { logProbs: tf.zeros([b, 0]), entropy: tf.zeros([b, 0]), values, mask };
       const h = tf.reshape(hidden, [b * rMax, d]) as tf.Tensor2D;
-      const lp = tf.logSoftmax(tf.div(this.network.logits(h), temperature));
-      const chosen = tf.sum(tf.mul(lp, oneHotFloat(targets, vocab)), -1);
-      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(lp), lp), -1));
+      const logits = this.network.logits(h);
+      const { logProbs: lp, probs } = logSoftmaxWithProbs(
+        temperature === 1 ? logits : (tf.div(logits, temperature) as tf.Tensor2D),
+      );
+      // Each row's target entry, picked by index (a one-hot product costs a pass over lp both ways).
+      const picks = Int32Array.from(targets, (id, i) => i * vocab + id);
+      const chosen = tf.reshape(gatherRows(tf.reshape(lp, [-1, 1]) as tf.Tensor2D, picks), [-1]);
+      const entropy = tf.neg(tf.sum(tf.mul(probs, lp), -1));
       return {
         logProbs: tf.mul(tf.reshape(chosen, [b, rMax]), mask),
         entropy: tf.mul(tf.reshape(entropy, [b, rMax]), mask),
