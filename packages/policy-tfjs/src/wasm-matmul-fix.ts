@@ -93,13 +93,7 @@ export function installWasmMatMulFix(): void {
         return t;
       };
       const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
-      if (
-        !(globalThis as { __noSwap?: boolean }).__noSwap &&
-        batch === 1 &&
-        transposeA &&
-        !transposeB &&
-        packTheLeftOperand(rows, inner, cols)
-      ) {
+      if (batch === 1 && transposeA && !transposeB && packTheLeftOperand(rows, inner, cols)) {
         try {
           // (Bᵀ·A)ᵀ: A as stored ([k, m]) is the packed right operand.
           const bT = swapLast(b);
