@@ -7,6 +7,11 @@ export interface AdamSettings {
   epsilon: number;
 }
 
+/** Gradients in variable order as one flat vector (what {@link Adam.applyFlat} takes). */
+export function flattenGradients(grads: readonly tf.Tensor[]): tf.Tensor1D {
+  return tf.concat(grads.map((x) => tf.reshape(x, [-1]))) as tf.Tensor1D;
+}
+
 /** A serialisable snapshot of {@link Adam}: the step count and both moments per variable, in variable order. */
 export interface AdamState {
   step: number;
@@ -84,6 +89,17 @@ export class Adam {
   apply(grads: readonly tf.Tensor[], learningRate: number): void {
     if (grads.length !== this.variables.length)
       throw new RangeError(`Adam.apply got ${grads.length} gradients for ${this.variables.length} variables`);
+    tf.tidy(() => this.applyFlat(flattenGradients(grads), learningRate));
+  }
+
+  /**
+   * Applies one step with every gradient in one flat vector, in variable order (what
+   * {@link flattenGradients} makes): the same bits as {@link apply} with the pieces. Replicas on
+   * worker threads get the step this way.
+   */
+  applyFlat(flat: tf.Tensor1D, learningRate: number): void {
+    if (flat.size !== this.size)
+      throw new RangeError(`Adam.applyFlat got ${flat.size} gradient values for ${this.size} weights`);
     const { beta1, beta2, epsilon } = this.settings;
     this.step += 1;
     const bc1 = 1 - beta1 ** this.step;
@@ -91,7 +107,7 @@ export class Adam {
     const stepSize = learningRate / bc1;
     const sqrtBc2 = Math.sqrt(bc2);
     tf.tidy(() => {
-      const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
+      const g = flat;
       const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
       const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
       this.m.assign(m);

@@ -13,10 +13,10 @@ import { deriveSeed, SeedStream } from './seeds.js';
 /** Options of {@link minibatchUpdate}. */
 export interface MinibatchUpdateOptions {
   /**
-   * The policy's replicas, with the run's loss set (`setRlLoss`): they compute the minibatch
-   * gradients, and get the new weights after every optimizer step.
+   * The policy's replicas, with the run's loss set (`setRlLoss`) and `adam` given to them
+   * (`startOptimizer`): they compute the minibatch gradients and each takes every optimizer step.
    */
-  replicas: Pick<Replicas, 'gradients' | 'syncWeights'>;
+  replicas: Pick<Replicas, 'gradients' | 'step'>;
   /** The main policy's trainable variables, which `adam` updates. */
   variables: readonly tf.Variable[];
   samples: readonly RolloutSample[];
@@ -93,8 +93,7 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         `update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`,
       );
     } else {
-      adam.apply(taken.grads, lr);
-      await replicas.syncWeights();
+      await replicas.step(adam, taken.grads, lr);
       optimizerSteps += 1;
       gradNorms.push(taken.norm);
     }

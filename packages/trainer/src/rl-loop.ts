@@ -198,6 +198,8 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       state = saved.state;
     }
   }
+  // Every replica takes each optimizer step itself, from the same optimizer state.
+  await replicas.startOptimizer(adam);
 
   let lastCheckpoint: string | undefined;
   let lastCheckpointUpdate = state.update;

@@ -246,6 +246,9 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
     ({ step, epoch: startEpoch, batch: startBatch, losses, skipped } = saved);
     log(`sft: continuing at epoch ${startEpoch + 1}/${config.epochs}, step ${step}/${totalSteps}`);
   }
+  // Every replica takes each optimizer step itself, from the same optimizer state.
+  replicas.phase = 'sft setup';
+  await replicas.startOptimizer(adam);
   let checkpointDir: string | undefined;
   const saveCheckpoint = async (epoch: number, batch: number) => {
     if (!options.checkpoint) return;
@@ -307,8 +310,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
           accumulator.add(grads);
           const taken = accumulator.take(config.maxGradNorm)!;
           if (Number.isFinite(taken.norm)) {
-            adam.apply(taken.grads, lr);
-            await replicas.syncWeights();
+            await replicas.step(adam, taken.grads, lr);
             losses.push(loss);
           } else {
             skipped += 1;

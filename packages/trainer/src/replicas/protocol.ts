@@ -1,4 +1,5 @@
 import type { GenerateOptions, Prompt, ScoreItem } from '@rl4vlm/policy';
+import type { AdamSettings, AdamState } from '../adam.js';
 import type { GradientChunk, RlLossSpec } from './chunk-gradients.js';
 
 /** How a worker builds its replica: the policy's plugin modules, id and options, and the weights. */
@@ -15,6 +16,8 @@ export interface ReplicaSetup {
 export type WorkerRequest = { id: number } & (
   | { type: 'init'; setup: ReplicaSetup }
   | { type: 'weights'; bytes: Uint8Array }
+  | { type: 'optimizer'; settings: AdamSettings; learningRateScales: number[]; state: AdamState }
+  | { type: 'step'; gradients: Float32Array; learningRate: number }
   | { type: 'generate'; prompts: Prompt[]; options: GenerateOptions }
   | { type: 'rlLoss'; spec: RlLossSpec }
   | { type: 'gradients'; chunks: GradientChunk[] }
@@ -25,5 +28,5 @@ export type WorkerRequest = { id: number } & (
 
 /** A worker's answer: the result, or the error its handler threw. */
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: true; result: unknown; /** Milliseconds the handler took. */ ms?: number }
   | { id: number; ok: false; error: { message: string; stack?: string } };

@@ -1,5 +1,6 @@
 import type { GenerateOptions, Generation, Prompt, ScoreItem, VlmPolicy } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Adam } from '../adam.js';
 import type { MetricsRecord, MetricsSink } from '../metrics.js';
 import { scoreNoGrad, type TfTrainablePolicy } from '../scoring.js';
 import {
@@ -29,8 +30,10 @@ export interface ReplicaMemory {
 /**
  * Copies of the policy that do the data-parallel work of a run: generation for a batch of
  * prompts (each replica answers a contiguous shard) and gradients of minibatch chunks. The main
- * thread's policy stays the authority: it takes the optimizer step and {@link syncWeights}
- * copies its weights into every replica, so replicas stay bit-identical.
+ * thread sums the chunk gradients in chunk order and {@link step} applies the same optimizer
+ * step to the main policy and to every replica (each with its own copy of the optimizer), so
+ * replicas stay bit-identical without weights being copied; {@link syncWeights} copies them only
+ * after the main policy loads a checkpoint.
  */
 export interface Replicas {
   /** How many replicas work in parallel (1 for {@link LocalReplicas}). */
@@ -53,8 +56,18 @@ export interface Replicas {
    * chunks of `batchSize` items: the same bits as `scoreNoGrad(policy, items, {batchSize})`.
    */
   score(items: readonly ScoreItem[], options: { temperature: number; batchSize: number }): Promise<Scored>;
-  /** Copies the main policy's trainable weights into every replica (after an optimizer step or a load). */
+  /** Copies the main policy's trainable weights into every replica (after it loads a checkpoint). */
   syncWeights(): Promise<void>;
+  /**
+   * Gives every replica an optimizer like `adam`: its settings, learning-rate scales and state
+   * (call it again after `adam.setState`). Until the next call, {@link step} steps them all.
+   */
+  startOptimizer(adam: Adam): Promise<void>;
+  /**
+   * One optimizer step with `grads` (in variable order) at `learningRate`: `adam` updates the
+   * main policy and every replica applies the same step to its own weights, on the same bits.
+   */
+  step(adam: Adam, grads: readonly tf.Tensor[], learningRate: number): Promise<void>;
   /** Memory per worker thread (none in-process). */
   memory(): Promise<ReplicaMemory[]>;
   /** Stops the replicas (threads are ended); safe to call twice. */
@@ -92,6 +105,12 @@ export class LocalReplicas implements Replicas {
   }
 
   async syncWeights(): Promise<void> {}
+
+  async startOptimizer(_adam: Adam): Promise<void> {}
+
+  async step(adam: Adam, grads: readonly tf.Tensor[], learningRate: number): Promise<void> {
+    adam.apply(grads, learningRate);
+  }
 
   /** None: there is no worker thread (the process's own memory is the replica's). */
   async memory(): Promise<ReplicaMemory[]> {

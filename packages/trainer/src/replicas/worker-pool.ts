@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type GenerateOptions, type Generation, type Prompt, rowSeeds, type ScoreItem } from '@rl4vlm/policy';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { type Adam, flattenGradients } from '../adam.js';
 import type { TfTrainablePolicy } from '../scoring.js';
 import {
   type ChunkGradients,
@@ -72,6 +74,8 @@ export class WorkerPool implements Replicas {
   private nextId = 1;
   private failure: ReplicaFailedError | undefined;
   private closing = false;
+  /** Milliseconds each worker spent in its handlers, by `worker:type` (for profiles). */
+  readonly busyMs = new Map<string, number>();
 
   private constructor(
     private readonly options: WorkerPoolOptions,
@@ -144,6 +148,10 @@ export class WorkerPool implements Replicas {
       return;
     }
     pending.delete(reply.id);
+    if (reply.ms !== undefined) {
+      const key = `${worker}:${waiting.type}`;
+      this.busyMs.set(key, (this.busyMs.get(key) ?? 0) + reply.ms);
+    }
     if (pending.size === 0) this.threads[worker]!.unref();
     waiting.resolve(reply.result);
   }
@@ -220,6 +228,29 @@ export class WorkerPool implements Replicas {
   async syncWeights(): Promise<void> {
     const bytes = this.options.policy.exportWeights!({ trainableOnly: true });
     await Promise.all(this.threads.map((_, i) => this.call(i, { type: 'weights', bytes })));
+  }
+
+  async startOptimizer(adam: Adam): Promise<void> {
+    const request = {
+      type: 'optimizer' as const,
+      settings: adam.settings,
+      learningRateScales: [...adam.learningRateScales],
+      state: adam.getState(),
+    };
+    await Promise.all(this.threads.map((_, i) => this.call(i, request)));
+  }
+
+  async step(adam: Adam, grads: readonly Tensor[], learningRate: number): Promise<void> {
+    const flat = flattenGradients(grads);
+    try {
+      // The replicas step while the main thread takes the same step on its own policy.
+      const gradients = new Float32Array(flat.dataSync() as Float32Array);
+      const stepped = this.threads.map((_, i) => this.call(i, { type: 'step', gradients, learningRate }));
+      adam.applyFlat(flat, learningRate);
+      await Promise.all(stepped);
+    } finally {
+      flat.dispose();
+    }
   }
 
   async memory(): Promise<ReplicaMemory[]> {

@@ -8,6 +8,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { PolicyRegistry } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
+import { Adam } from '../adam.js';
 import { type Algorithm, validateAlgorithmManifest } from '../algorithm.js';
 import { builtinAlgorithms } from '../algorithms/index.js';
 import { lossFor } from '../rl-loop.js';
@@ -19,6 +20,8 @@ if (!parentPort) throw new Error('replicas/worker.js is a worker-thread module; 
 const port = parentPort;
 let policy: TfTrainablePolicy | undefined;
 let rlLoss: RlLoss | undefined;
+/** The replica's copy of the run's optimizer: it takes the same steps as the main thread's. */
+let adam: Adam | undefined;
 
 /** The manifest a plugin module exports (default, CommonJS-wrapped default, or a named one). */
 function manifestOf(mod: Record<string, unknown>): unknown {
@@ -90,6 +93,17 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'weights':
       need().importWeights!(request.bytes);
       return undefined;
+    case 'optimizer':
+      adam?.dispose();
+      adam = new Adam(need().trainableVariables(), request.settings, request.learningRateScales);
+      adam.setState(request.state);
+      return undefined;
+    case 'step': {
+      if (!adam) throw new Error('an optimizer step came before the optimizer (startOptimizer)');
+      const optimizer = adam;
+      tf.tidy(() => optimizer.applyFlat(tf.tensor1d(request.gradients), request.learningRate));
+      return undefined;
+    }
     case 'generate':
       return need().generate(request.prompts, request.options);
     case 'rlLoss':
@@ -112,8 +126,9 @@ let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {
   queue = queue.then(async () => {
     let reply: WorkerReply;
+    const started = performance.now();
     try {
-      reply = { id: request.id, ok: true, result: await handle(request) };
+      reply = { id: request.id, ok: true, result: await handle(request), ms: performance.now() - started };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       reply = { id: request.id, ok: false, error: { message: err.message, stack: err.stack } };
