@@ -3,7 +3,8 @@
 // rounds in this one process tree (so machine load hits every count alike), with tfjs:tiny on
 // gym-cards/NumberLine-v0 (CoT replies), and prints per count: SFT steps/s, PPO update seconds
 // (rollout and optimisation apart) and evaluation episodes/s, then each count's speed-up over the
-// first (medians over rounds). Pool start-up is timed apart and not counted.
+// first (medians over rounds), and the CPU time (all threads) of each phase. Pool start-up and a
+// warm-up call (kernels compile on a thread's first calls) are timed apart and not counted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,17 +56,42 @@ const examples = await buildOracleDataset({
 });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = new Map(counts.map((n) => [n, { sft: [], eval: [], rollout: [], optimise: [], start: [] }]));
+const results = new Map(
+  counts.map((n) => [
+    n,
+    { sft: [], eval: [], rollout: [], optimise: [], start: [], cpu: { sft: [], eval: [], ppo: [] } },
+  ]),
+);
 
 async function measure(workers) {
   const policy = await TfjsPolicy.create('tiny');
   let t0 = performance.now();
   const replicas = await startReplicas({ workers, policy, policyModules, policyId: 'tfjs:tiny' });
   const r = results.get(workers);
+  // Warm-up, part of the start: a fresh thread compiles tfjs's kernels on its first calls (the
+  // main thread of a 1-worker run did so in an earlier round), and a run pays it once.
+  await replicas.gradients([
+    {
+      kind: 'sft',
+      examples: examples.slice(0, 4).map(({ prompt, target }) => ({ prompt, target })),
+      batchTokens: 1,
+    },
+  ]);
+  await replicas.generate(
+    examples.slice(0, 4 * workers).map((e) => e.prompt),
+    { temperature: 1, maxNewTokens: 8, seed: 1 },
+  );
   r.start.push((performance.now() - t0) / 1000);
   const dir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
+  let cpu0 = process.cpuUsage();
+  const cpu = (key) => {
+    const c = process.cpuUsage(cpu0);
+    r.cpu[key].push((c.user + c.system) / 1e6);
+    cpu0 = process.cpuUsage();
+  };
   try {
     t0 = performance.now();
+    cpu0 = process.cpuUsage();
     const sft = await runSft({
       policy,
       examples,
@@ -75,6 +101,8 @@ async function measure(workers) {
     });
     const steps = sft.metrics.at(-1).step;
     r.sft.push(steps / ((performance.now() - t0) / 1000));
+    cpu('sft');
+    r.cpu.sftSteps = steps;
 
     t0 = performance.now();
     const summary = await evaluate({
@@ -88,6 +116,7 @@ async function measure(workers) {
       },
     });
     r.eval.push(summary.episodes / ((performance.now() - t0) / 1000));
+    cpu('eval');
 
     const ppo = await runPpo({
       policy,
@@ -106,6 +135,7 @@ async function measure(workers) {
     });
     r.rollout.push(ppo.metrics[0].rolloutSeconds);
     r.optimise.push(ppo.metrics[0].updateSeconds);
+    cpu('ppo');
   } finally {
     await replicas.close();
     policy.dispose();
@@ -122,7 +152,8 @@ for (let round = 0; round < rounds; round++) {
     const r = results.get(n);
     console.log(
       `round ${round + 1}, ${n} worker(s): SFT ${r.sft.at(-1).toFixed(3)} steps/s, eval ${r.eval.at(-1).toFixed(3)} episodes/s, ` +
-        `PPO rollout ${r.rollout.at(-1).toFixed(2)} s + optimisation ${r.optimise.at(-1).toFixed(2)} s (pool start ${r.start.at(-1).toFixed(1)} s)`,
+        `PPO rollout ${r.rollout.at(-1).toFixed(2)} s + optimisation ${r.optimise.at(-1).toFixed(2)} s (pool start and warm-up ${r.start.at(-1).toFixed(1)} s); ` +
+        `CPU s (all threads): SFT ${r.cpu.sft.at(-1).toFixed(2)}, eval ${r.cpu.eval.at(-1).toFixed(2)}, PPO ${r.cpu.ppo.at(-1).toFixed(2)}`,
     );
   }
 }
@@ -138,4 +169,13 @@ for (const n of counts) {
       `PPO rollout ${median(r.rollout).toFixed(2)} s (${x(r.rollout, base.rollout, false)}), ` +
       `optimisation ${median(r.optimise).toFixed(2)} s (${x(r.optimise, base.optimise, false)})`,
   );
+}
+// On a busy machine the wall-clock ratios say little (a process shares its CPU with the others);
+// the CPU time does: N workers can at best be N × (CPU of 1 / CPU of N) times as fast.
+console.log('\nCPU time, all threads (medians; 1-worker CPU / this CPU: the work each count adds):');
+for (const n of counts) {
+  const r = results.get(n);
+  const e = (k) =>
+    `${median(r.cpu[k]).toFixed(2)} s (${(median(base.cpu[k]) / median(r.cpu[k])).toFixed(2)})`;
+  console.log(`${String(n).padStart(2)} worker(s): SFT ${e('sft')}, eval ${e('eval')}, PPO ${e('ppo')}`);
 }

@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OraclePolicy } from '@rl4vlm/policy';
 import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { Adam } from '../src/adam.js';
 import { listCheckpoints } from '../src/checkpoint.js';
 import { evaluate } from '../src/evaluate.js';
 import { buildOracleDataset } from '../src/oracle-dataset.js';
+import { sumInChunkOrder } from '../src/replicas/chunk-gradients.js';
 import { LocalReplicas, type Replicas, ReplicatedPolicy } from '../src/replicas/replicas.js';
 import { ReplicaFailedError, WorkerPool } from '../src/replicas/worker-pool.js';
 import { runSft, SFT_CHECKPOINT_PATTERN, type SftExample } from '../src/sft.js';
@@ -110,6 +113,53 @@ describe('worker-thread replicas', () => {
     expect(rest.replicaHashes).toEqual([rest.hash, rest.hash, rest.hash]);
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
+
+  it('replicas take each optimizer step themselves: after every one of k steps each replica equals the main policy, and no weights are copied', async () => {
+    const policy = await TfjsPolicy.create('tiny');
+    const data = await examples();
+    const pool = await WorkerPool.start({
+      workers: 2,
+      policy,
+      policyModules: [policyTfjs],
+      policyId: 'tfjs:tiny',
+    });
+    const variables = policy.trainableVariables();
+    const adam = new Adam(variables, {}, policy.learningRateScales());
+    const batch = data.slice(0, 4).map(({ prompt, target }) => ({ prompt, target }));
+    const chunks = [batch.slice(0, 2), batch.slice(2, 4)].map((part) => ({
+      kind: 'sft' as const,
+      examples: part,
+      batchTokens: 60,
+    }));
+    const stepOn = async (replicas: Replicas) => {
+      const { grads } = sumInChunkOrder(await replicas.gradients(chunks));
+      const tensors = grads.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
+      await replicas.step(adam, tensors, 1e-3);
+      for (const t of tensors) t.dispose();
+    };
+    try {
+      // One step on the main policy alone, then weights and optimizer state handed over: as on resume.
+      await stepOn(new LocalReplicas(policy));
+      await pool.syncWeights();
+      await pool.startOptimizer(adam);
+      pool.busyMs.clear();
+      let before = sha(policy.exportWeights());
+      for (let k = 0; k < 3; k++) {
+        await stepOn(pool);
+        const main = sha(policy.exportWeights());
+        expect(main).not.toBe(before); // the step changed the weights
+        expect(await pool.weightHashes()).toEqual([main, main]);
+        before = main;
+      }
+      expect(adam.steps).toBe(4);
+      const handled = [...pool.busyMs.keys()].map((k) => k.split(':')[1]).sort();
+      expect(new Set(handled)).toEqual(new Set(['gradients', 'step', 'weightsHash']));
+    } finally {
+      adam.dispose();
+      await pool.close();
+      policy.dispose();
+    }
+  }, 120_000);
 
   it('sampled evaluation with 1 and 3 workers: per-row seeds give the same episodes', async () => {
     const deps = tinyNumberLineDeps();

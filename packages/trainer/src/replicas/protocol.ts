@@ -28,5 +28,5 @@ export type WorkerRequest = { id: number } & (
 
 /** A worker's answer: the result, or the error its handler threw. */
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown; /** Milliseconds the handler took. */ ms?: number }
+  | { id: number; ok: true; result: unknown /** Milliseconds the handler took. */; ms?: number }
   | { id: number; ok: false; error: { message: string; stack?: string } };
