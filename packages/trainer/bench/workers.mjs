@@ -1,4 +1,4 @@
-// Scaling of the worker pool: `pnpm build && node bench/workers.mjs [--workers 1,2] [--rounds 2] [--size small]`
+// Scaling of the worker pool: `pnpm build && node bench/workers.mjs [--workers 1,2] [--rounds 2] [--size small] [--rows 8]`
 // (or `pnpm --filter @rl4vlm/trainer bench:workers`). Runs each worker count in turn, alternating
 // rounds in this one process tree (so machine load hits every count alike), with tfjs:tiny on
 // gym-cards/NumberLine-v0 (CoT replies), and prints per count: SFT steps/s, PPO update seconds
@@ -27,17 +27,20 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     rounds: { type: 'string', default: '2' },
     size: { type: 'string', default: 'small' },
+    rows: { type: 'string', default: '8' },
   },
 });
 const counts = args.workers.split(',').map(Number);
 const rounds = Number(args.rounds);
 // `tiny` is a quick sanity run; `small` is the measurement (a minute or two per count and round).
 // Batches grow with the largest worker count W so every count has work for all its workers:
-// SFT batch 4·W in chunks of 4, PPO minibatches of 4 with W per optimizer step, 4·W eval envs.
+// SFT batch 4·W in chunks of 4, PPO minibatches of 4 with W per optimizer step, and `rows`·W
+// rollout and evaluation envs, so each of W workers generates for `rows` of them at a time.
 const W = Math.max(...counts);
+const rows = Number(args.rows);
 const sizes = {
   tiny: { sftEpisodes: 2 * W, evalEpisodes: 2 * W, ppoSteps: 1, maxNewTokens: 16 },
-  small: { sftEpisodes: 6 * W, evalEpisodes: 8 * W, ppoSteps: 4, maxNewTokens: 48 },
+  small: { sftEpisodes: 6 * W, evalEpisodes: 2 * rows * W, ppoSteps: 4, maxNewTokens: 48 },
 };
 const size = sizes[args.size];
 if (!size) throw new Error(`--size must be one of ${Object.keys(sizes).join(', ')}`);
@@ -106,11 +109,11 @@ async function measure(workers) {
 
     t0 = performance.now();
     const summary = await evaluate({
-      envs: makeEnvs(8),
+      envs: makeEnvs(rows * W),
       policy: new ReplicatedPolicy(policy, replicas),
       config: {
         episodes: size.evalEpisodes,
-        numEnvs: 8,
+        numEnvs: rows * W,
         maxNewTokens: size.maxNewTokens,
         maxEpisodeSteps: 4,
       },
@@ -120,7 +123,7 @@ async function measure(workers) {
 
     const ppo = await runPpo({
       policy,
-      envs: makeEnvs(4 * W),
+      envs: makeEnvs(rows * W),
       config: {
         numUpdates: 1,
         stepsPerEnv: size.ppoSteps,
@@ -144,7 +147,7 @@ async function measure(workers) {
 }
 
 console.log(
-  `CPU: ${cpus()[0]?.model} × ${cpus().length}; size ${args.size}; workers ${counts.join(', ')}; ${rounds} round(s)`,
+  `CPU: ${cpus()[0]?.model} × ${cpus().length}; size ${args.size}; workers ${counts.join(', ')}; ${rows} rows per worker; ${rounds} round(s)`,
 );
 for (let round = 0; round < rounds; round++) {
   for (const n of counts) {
