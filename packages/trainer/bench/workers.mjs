@@ -71,19 +71,20 @@ async function measure(workers) {
   let t0 = performance.now();
   const replicas = await startReplicas({ workers, policy, policyModules, policyId: 'tfjs:tiny' });
   const r = results.get(workers);
-  // Warm-up, part of the start: a fresh thread compiles tfjs's kernels on its first calls (the
-  // main thread of a 1-worker run did so in an earlier round), and a run pays it once.
-  await replicas.gradients([
-    {
-      kind: 'sft',
-      examples: examples.slice(0, 4).map(({ prompt, target }) => ({ prompt, target })),
-      batchTokens: 1,
-    },
-  ]);
-  await replicas.generate(
-    examples.slice(0, 4 * workers).map((e) => e.prompt),
-    { temperature: 1, maxNewTokens: 8, seed: 1 },
-  );
+  // Warm-up, part of the start: V8 compiles a fresh thread's hot code during its first calls (the
+  // main thread of a 1-worker run did so in an earlier round); a run pays it once.
+  const chunk = {
+    kind: 'sft',
+    examples: examples.slice(0, 4).map(({ prompt, target }) => ({ prompt, target })),
+    batchTokens: 1,
+  };
+  for (let k = 0; k < 2; k++) {
+    await replicas.gradients(Array.from({ length: workers }, () => chunk));
+    await replicas.generate(
+      Array.from({ length: rows * workers }, (_, i) => examples[i % examples.length].prompt),
+      { temperature: 1, maxNewTokens: 16, seed: k },
+    );
+  }
   r.start.push((performance.now() - t0) / 1000);
   const dir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
   let cpu0 = process.cpuUsage();
