@@ -81,6 +81,16 @@ export { blackjackReply, blackjackTask, blackjackText } from './text/blackjack-t
 export { IMAGE_PLACEHOLDER, LLAVA_SYSTEM, llavaConversation } from './text/llava.js';
 export { numberLineReply, numberLineTask, numberLineText } from './text/number-line-text.js';
 export { ACTION_KEY, parseActionReply } from './text/parse-action.js';
-export { ezPointsText, formulaText, points24Text, pointsReply } from './text/points-text.js';
+export {
+  ezPointsText,
+  formulaText,
+  PLAN_CURSOR,
+  POINTS_THOUGHTS,
+  type PointsThought,
+  planThought,
+  points24Text,
+  pointsReply,
+  pointsThought,
+} from './text/points-text.js';
 
 export default gymCardsManifest;

@@ -18,7 +18,38 @@ interface PointsPromptShape {
   faceCardsAs10: boolean;
 }
 
-function pointsTask(shape: PointsPromptShape, formula: readonly string[], cot: boolean): string {
+/**
+ * The chain of thought of the points games' replies (`env.text.thought`):
+ * - `sentence` (default, the original's kind): a sentence naming the cards in deal order, a
+ *   formula reaching the target and the token to append.
+ * - `plan` (Points24): the cards sorted (so the plan depends only on the multiset of values), then
+ *   the plan, the solver's canonical formula for that multiset, written with a cursor `|` after the
+ *   part already in the current formula and ending in `=target`, e.g. `(8-|6)*…=24`; the action is
+ *   the plan's token right after the cursor (`=` once the formula is complete, and at a dead end,
+ *   written `|=` and `no 24`). Searching for a solution becomes a lookup and a copy.
+ */
+export const POINTS_THOUGHTS = ['sentence', 'plan'] as const;
+export type PointsThought = (typeof POINTS_THOUGHTS)[number];
+
+/** `options.thought`, checked: an unknown value is an error naming the field and the allowed values. */
+export function pointsThought(options: TextOptions): PointsThought {
+  const thought = options.thought ?? 'sentence';
+  if (!POINTS_THOUGHTS.includes(thought as PointsThought))
+    throw new RangeError(
+      `env.text.thought must be one of ${POINTS_THOUGHTS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(thought)}`,
+    );
+  return thought as PointsThought;
+}
+
+/** The cursor that marks, in a `plan` thought, where the current formula ends. */
+export const PLAN_CURSOR = '|';
+
+function pointsTask(
+  shape: PointsPromptShape,
+  formula: readonly string[],
+  cot: boolean,
+  thought: PointsThought,
+): string {
   const count = shape.cardCount === 2 ? 'two' : 'four';
   const f = formulaText(formula);
   const intro =
@@ -37,6 +68,18 @@ function pointsTask(shape: PointsPromptShape, formula: readonly string[], cot: b
       ? `first check whether the current formula '${f}' is complete; if it is, output '='; otherwise decide which number or operator to append so that the formula reaches ${shape.target}`
       : `first check whether the current formula '${f}' already equals ${shape.target}; if it does, output '='; otherwise decide which number or operator to append so that the formula reaches ${shape.target}`;
   const action: [string, string] = ['action', '"{number}" or "{operator}"'];
+  if (cot && thought === 'plan') {
+    const plan = `write a formula that makes ${shape.target} from the cards, with '${PLAN_CURSOR}' after the part already in '${f}' and '=${shape.target}' at the end; the action is what follows '${PLAN_CURSOR}'`;
+    return (
+      intro +
+      jsonSkeleton([
+        ['cards', `${cards} sorted`],
+        ['current formula', f],
+        ['thoughts', `"{${plan}}"`],
+        action,
+      ])
+    );
+  }
   return (
     intro +
     jsonSkeleton(
@@ -45,10 +88,14 @@ function pointsTask(shape: PointsPromptShape, formula: readonly string[], cot: b
   );
 }
 
-function pointsText(shape: PointsPromptShape, { cot = true }: TextOptions): TextInterface<Image, number> {
+function pointsText(shape: PointsPromptShape, options: TextOptions): TextInterface<Image, number> {
+  const cot = options.cot ?? true;
+  const thought = pointsThought(options);
   return {
     prompt: (observation: Image, info: Info) => ({
-      text: llavaConversation(pointsTask(shape, (info.state as PointsState | undefined)?.formula ?? [], cot)),
+      text: llavaConversation(
+        pointsTask(shape, (info.state as PointsState | undefined)?.formula ?? [], cot, thought),
+      ),
       images: [observation],
     }),
     parse: (reply: string) => parseActionReply(reply, shape.labels, { multiDigitFirst: true }),
@@ -77,11 +124,19 @@ export function points24Text(
 }
 
 /** A reply in the points games' format for the oracle's `advice`, with its reasoning when `cot`. */
-export function pointsReply(info: Info, advice: PointsAdvice, { cot = true }: TextOptions = {}): string {
+export function pointsReply(info: Info, advice: PointsAdvice, options: TextOptions = {}): string {
   const action: [string, string] = ['action', `"${advice.token}"`];
-  if (!cot) return jsonSkeleton([action]);
+  if (!(options.cot ?? true)) return jsonSkeleton([action]);
   const state = info.state as PointsState;
   const f = formulaText(state.formula);
+  if (pointsThought(options) === 'plan') {
+    return jsonSkeleton([
+      ['cards', `[${[...state.numbers].sort((a, b) => a - b).join(', ')}]`],
+      ['current formula', f],
+      ['thoughts', JSON.stringify(planThought(f, advice, state.target))],
+      action,
+    ]);
+  }
   const plan = advice.plan ? advice.plan.join('') : '';
   let thoughts: string;
   if (advice.kind === 'complete') {
@@ -97,4 +152,18 @@ export function pointsReply(info: Info, advice: PointsAdvice, { cot = true }: Te
     ['thoughts', JSON.stringify(thoughts)],
     action,
   ]);
+}
+
+/**
+ * A `plan` thought: the current formula, the cursor, the rest of the plan, then `=target`; at a
+ * dead end the cursor is followed by `=` and `no <target>`. The token after the cursor is always
+ * the action.
+ */
+export function planThought(formula: string, advice: PointsAdvice, target: number): string {
+  if (advice.kind === 'dead-end') return `${formula}${PLAN_CURSOR}= no ${target}`;
+  const played = formula.replace(/ /g, '');
+  const plan = (advice.plan ?? []).join('');
+  if (!plan.startsWith(played))
+    throw new Error(`pointsReply: the plan '${plan}' does not extend the current formula '${formula}'`);
+  return `${formula}${PLAN_CURSOR}${plan.slice(played.length)}=${target}`;
 }
