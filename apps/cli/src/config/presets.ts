@@ -72,6 +72,36 @@ function gymCards(
   };
 }
 
+/**
+ * Points24 with a plan (RESULTS.md "Points24", issue 19): `tiny` at 128 px (64 image tokens of
+ * 16 px; at 64 px a card is 14 px wide and its rank unreadable), the `plan` thought (sorted cards,
+ * the solver's canonical formula for that multiset with a cursor, the action = the token after the
+ * cursor: the search becomes a lookup), and SFT on enough oracle episodes to cover most of the 715
+ * value multisets an evaluation deals, with little noise (a random move mostly leads off the
+ * canonical plan, to dead ends and searched completions a lookup cannot learn).
+ */
+function points24Plan(): Preset {
+  const maxNewTokens = 80; // the longest plan reply is 69 tiny tokens + EOS (presets-tokens.test.ts)
+  const base = gymCards(
+    'gym-cards/Points24-v0',
+    '',
+    { numUpdates: 6, stepsPerEnv: 32, successWindow: 50, lr: 3e-5 },
+    2048,
+    maxNewTokens,
+    4,
+  ).config;
+  return {
+    description:
+      "Points24 with the 'plan' thought: tiny at 128 px, SFT on 2,048 oracle episodes (5% noisy), 4 epochs, then 6 PPO updates of 4×32 steps at lr 3e-5",
+    config: {
+      ...base,
+      env: { id: 'gym-cards/Points24-v0', text: { cot: true, thought: 'plan' } },
+      policy: { id: 'tfjs:tiny', options: { config: { imageSize: 128 } } },
+      sft: { ...base.sft, data: { episodes: 2048, noise: 0.05 } },
+    },
+  };
+}
+
 /** The presets `--preset` accepts. */
 export const PRESETS: Record<string, Preset> = {
   numberline: gymCards(
@@ -107,6 +137,7 @@ export const PRESETS: Record<string, Preset> = {
     160,
     8,
   ),
+  'points24-plan': points24Plan(),
   quickstart: {
     description:
       "The README's main job: NumberLine, SFT on 64 oracle episodes (20% noisy, 20 epochs), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈3–4 CPU-minutes)",
