@@ -3,7 +3,7 @@
  * Reproduces one row of RESULTS.md end to end with the project's own CLI:
  *
  *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
- *                                    [--updates N] [--algorithm ppo|grpo|rloo|gigpo|<plugin's>] [--set key=value ... --tag T]
+ *                                    [--updates N] [--algorithm ppo|grpo|rloo|gigpo|<plugin's>] [--preset P] [--set key=value ... --tag T]
  *
  * <env>: numberline | ezpoints | points24 | blackjack.
  *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
@@ -17,7 +17,8 @@
  * of RESULTS.md, run every algorithm from the same `--stage sft` checkpoint per seed:
  *   for a in ppo grpo rloo gigpo; do node results/reproduce.mjs numberline --stage ppo --seed 2 --algorithm $a; done
  * `--set key=value` passes a config override to both stages (a variant of the preset); `--tag T`
- * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`).
+ * names the variant's runs (`<short>-sft-T`, `<short>-ppo-l<λ>-T`). `--preset P` starts both stages
+ * from another CLI preset of the same env (e.g. `points24-plan`); it too needs a `--tag`.
  * `--sft NAME` takes the warm start from results/runs/NAME instead of the default name (e.g. the
  * `nl-sft-e20` runs of RESULTS.md's main table). Group algorithms (grpo, rloo, gigpo) get the env's
  * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
@@ -70,7 +71,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--preset P] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -91,6 +92,7 @@ let updates;
 let algorithm = 'ppo';
 let sftOverride;
 let skipDone = false;
+let preset;
 while (args.length > 0) {
   const flag = args.shift();
   const value = () => {
@@ -110,6 +112,7 @@ while (args.length > 0) {
   else if (flag === '--algorithm') algorithm = value();
   else if (flag === '--sft') sftOverride = value();
   else if (flag === '--skip-done') skipDone = true;
+  else if (flag === '--preset') preset = value();
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
@@ -121,6 +124,10 @@ if (updates !== undefined && !(updates > 0)) usage('--updates must be a positive
 
 const env = ENVS[envName];
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
+if (preset !== undefined && !tag)
+  usage(`--preset ${preset} makes a variant of the ${env.preset} row: name it with --tag`);
+if (preset !== undefined && !preset.startsWith(env.preset))
+  usage(`--preset must be a preset of ${envName} (a name starting with '${env.preset}'), got '${preset}'`);
 const suffix = `${tag ? `-${tag}` : ''}${cot ? '' : '-nocot'}${seed === 1 ? '' : `-s${seed}`}`;
 const sftName = sftOverride ?? `${env.short}-sft${suffix}`;
 if (sftOverride !== undefined && stage !== 'ppo')
@@ -140,7 +147,7 @@ const ppoBudget =
 const runsDir = 'results/runs';
 const common = [
   '--preset',
-  env.preset,
+  preset ?? env.preset,
   '--seed',
   String(seed),
   '--set',

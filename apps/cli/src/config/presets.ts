@@ -81,7 +81,7 @@ function gymCards(
  * canonical plan, to dead ends and searched completions a lookup cannot learn).
  */
 function points24Plan(): Preset {
-  const maxNewTokens = 80; // the longest plan reply is 69 tiny tokens + EOS (presets-tokens.test.ts)
+  const maxNewTokens = 80; // the longest plan reply: 61 tiny tokens with EOS on the oracle's path (presets-tokens.test.ts), 68 after random moves
   const base = gymCards(
     'gym-cards/Points24-v0',
     '',

@@ -17,11 +17,12 @@ describe('gym-cards presets leave room for a whole chain-of-thought reply', () =
     it(`${name}: the oracle's longest reply (+ EOS) fits generate, eval and SFT maxNewTokens`, async () => {
       const oracle = createOracle(id, {});
       const env = envs.make(id);
+      const text = { cot: true, ...(preset.config.env?.text ?? {}) }; // e.g. Points24's `plan` thought
       let longest = 0;
       for (let seed = 0; seed < 150; seed++) {
         let { info } = await env.reset({ seed });
         for (let t = 0; t < 30; t++) {
-          longest = Math.max(longest, tokenizer.encode(oracle.reply(info, { cot: true })).length + 1);
+          longest = Math.max(longest, tokenizer.encode(oracle.reply(info, text)).length + 1);
           const step = await env.step(oracle.action(info));
           if (step.terminated || step.truncated) break;
           info = step.info;
