@@ -169,9 +169,18 @@ const common = [
   ...overrides,
 ];
 
-/** 'done' (summary.json of a run that was not stopped), 'interrupted' (a checkpoint to resume from) or 'new'. */
+/**
+ * 'done' (summary.json of a run that was not stopped), 'running' (another process holds its
+ * run.lock), 'interrupted' (a checkpoint to resume from) or 'new'.
+ */
 function runState(name) {
   const dir = join(root, runsDir, name);
+  try {
+    process.kill(JSON.parse(readFileSync(join(dir, 'run.lock'), 'utf8')).pid, 0);
+    return 'running';
+  } catch {
+    // no lock, a damaged one, or its process is gone: the run is not running
+  }
   const summary = join(dir, 'summary.json');
   if (existsSync(summary)) {
     try {
@@ -191,6 +200,10 @@ function run(name, cliArgs) {
   const state = skipDone ? runState(name) : 'new';
   if (state === 'done') {
     console.log(`${name}: finished before (summary.json), skipped`);
+    return;
+  }
+  if (state === 'running') {
+    console.log(`${name}: running in another process (run.lock), skipped`);
     return;
   }
   // An interrupted run continues from its newest checkpoint with the config saved in its folder.
