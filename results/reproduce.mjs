@@ -24,7 +24,9 @@
  * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
  * `--skip-done` skips a stage whose run already finished (its summary.json says it was not stopped) and
  * continues one that was interrupted (it has a checkpoint) with `rl4vlm resume` instead of training it
- * again, so a queue of runs can be stopped and started again without losing or redoing work.
+ * again, so a queue of runs can be stopped and started again without losing or redoing work; a run
+ * another process is training (its run.lock is live) is skipped too.
+ * `--workers N` sets the policy replicas per run (default 1: the queues run two runs at a time).
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
@@ -71,7 +73,7 @@ const ENVS = {
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--preset P] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--workers N] [--preset P] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -90,6 +92,7 @@ const overrides = [];
 let tag = '';
 let updates;
 let algorithm = 'ppo';
+let workerCount = '1';
 let sftOverride;
 let skipDone = false;
 let preset;
@@ -112,6 +115,7 @@ while (args.length > 0) {
   else if (flag === '--algorithm') algorithm = value();
   else if (flag === '--sft') sftOverride = value();
   else if (flag === '--skip-done') skipDone = true;
+  else if (flag === '--workers') workerCount = value();
   else if (flag === '--preset') preset = value();
   else usage(`unknown option '${flag}'`);
 }
@@ -193,8 +197,8 @@ function runState(name) {
 }
 
 // One policy replica per run by default: the queues run two runs at a time, one per core, which
-// uses the cores better than two workers per run (BENCHMARKS.md, issue 15). WORKERS=N overrides it.
-const workers = ['--workers', process.env.WORKERS ?? '1'];
+// uses the cores better than two workers per run (BENCHMARKS.md, issue 15). `--workers N` overrides it.
+const workers = ['--workers', workerCount];
 
 function run(name, cliArgs) {
   const state = skipDone ? runState(name) : 'new';
