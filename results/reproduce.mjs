@@ -23,14 +23,14 @@
  * `nl-sft-e20` runs of RESULTS.md's main table). Group algorithms (grpo, rloo, gigpo) get the env's
  * `groups` shape below, sized so an update uses about as many env steps as a PPO update.
  * `--skip-done` skips a stage whose run already finished (its summary.json says it was not stopped) and
- * continues one that was interrupted (it has a checkpoint) with `rl4vlm resume` instead of training it
+ * continues one that was interrupted (it has a checkpoint, mid-SFT included) with `rl4vlm resume` instead of training it
  * again, so a queue of runs can be stopped and started again without losing or redoing work; a run
  * another process is training (its run.lock is live) is skipped too.
  * `--workers N` sets the policy replicas per run (default 1: the queues run two runs at a time).
  * Every command is printed and appended to results/commands.log; output goes to results/logs/.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -193,7 +193,10 @@ function runState(name) {
       console.error(`${summary} is damaged; treating ${name} as interrupted`);
     }
   }
-  return existsSync(join(dir, 'checkpoints/latest.json')) ? 'interrupted' : 'new';
+  // Any checkpoint counts: a run stopped mid-SFT has `sft-step-…` folders but no latest.json
+  // (that names RL updates only), and `rl4vlm resume` continues from either.
+  const checkpoints = join(dir, 'checkpoints');
+  return existsSync(checkpoints) && readdirSync(checkpoints).length > 0 ? 'interrupted' : 'new';
 }
 
 // One policy replica per run by default: the queues run two runs at a time, one per core, which
