@@ -58,13 +58,13 @@ function costOf(run) {
   // A resumed run's log holds one wall_seconds line per call (a killed call has none): their sum.
   const calls = existsSync(log) ? [...readFileSync(log, 'utf8').matchAll(/wall_seconds=(\d+)/g)] : [];
   const wall = calls.length === 0 ? undefined : calls.reduce((a, m) => a + Number(m[1]), 0);
+  const finishedCalls = calls.length;
   return {
     updates: rl.length,
     envSteps: rl.at(-1).envSteps,
-    wallMin: wall === undefined ? undefined : Number(wall) / 60,
+    wallMin: wall === undefined ? undefined : wall / 60,
     // A call killed before it finished left no wall_seconds: its time is missing from the sum.
-    wallPartial:
-      existsSync(log) && readFileSync(log, 'utf8').split('wall_seconds=').length - 1 < callsOf(run),
+    wallPartial: finishedCalls > 0 && finishedCalls < callsOf(run),
     rolloutS: median('rolloutSeconds'),
     updateS: median('updateSeconds'),
   };
