@@ -67,6 +67,8 @@ const ENVS = {
     preset: 'blackjack',
     tokens: 160,
     ppo: [], // the preset's own budget (10 updates of 16×16 steps, lr 3e-5)
+    // 40 seeds × 4 copies × ≈1.6 steps ≈ 256 env steps per update, PPO's 16 envs × 16 steps
+    groups: { groups: 40, groupSize: 4, maxEpisodeSteps: 12 },
   },
 };
 
