@@ -77,6 +77,14 @@ export const ppoConfigSchema = z
     miniBatchSize: positiveInt.default(8),
     /** Minibatches per optimizer step [paper: 128; ALFWorld 256]. */
     gradAccumSteps: positiveInt.default(1),
+    /**
+     * Samples per gradient chunk: each minibatch is cut into chunks of this size, scored in one
+     * forward pass each, whose losses (weighted by their share of the minibatch) add up to the
+     * minibatch's; the workers compute the chunks and the main thread sums them in chunk order.
+     * Results depend on it, never on the worker count; `null` = one chunk per minibatch (runs
+     * saved before this setting resume that way). The ratio guard is decided per chunk.
+     */
+    chunkSize: positiveInt.nullable().default(4),
     /** CoT coefficient λ on thought tokens [paper: 0.5 gym-cards, 0.2 ALFWorld; CLI default 1]. */
     thoughtCoef: z.number().min(0).max(1).default(0.5),
     /** Discount γ [paper: 0.9]. */
@@ -93,7 +101,7 @@ export const ppoConfigSchema = z
     entropyCoef: nonNegative.default(0),
     /** KL-to-start penalty weight; > 0 needs a reference policy [paper: 0, none]. */
     klCoef: nonNegative.default(0),
-    /** If any ratio of a minibatch exceeds this, use −clip(r)·A only; null = off [paper: 10]. */
+    /** If any ratio of a chunk (see `chunkSize`) exceeds this, use −clip(r)·A only; null = off [paper: 10, per sample]. */
     ratioGuard: z.number().positive().nullable().default(10),
     /** Global-norm gradient clip; null = off [paper: 0.01]. */
     maxGradNorm: z.number().positive().nullable().default(1),

@@ -4,7 +4,7 @@ import type { Adam } from './adam.js';
 import type { PpoConfig } from './config.js';
 import type { GradientAccumulator } from './grads.js';
 import type { ProgressCallback } from './metrics.js';
-import type { RlChunk } from './replicas/chunk-gradients.js';
+import { type ChunkGradients, chunksOf, type RlChunk, sumInChunkOrder } from './replicas/chunk-gradients.js';
 import type { Replicas } from './replicas/replicas.js';
 import type { RolloutSample } from './rollout.js';
 import type { ScoredColumns } from './score-experience.js';
@@ -59,9 +59,11 @@ export interface MinibatchUpdateResult {
  * The optimisation half of an update, the same for every algorithm:
  *
  *   for `epochs` passes, minibatches in a seeded order (drop_last, samples without tokens skipped):
- *      loss ← the run's loss(λ-weighted new log-probs, old log-probs, A, …); gradients accumulated
- *             (the minibatches up to the next optimizer step are computed on the replicas at once,
- *             then added in minibatch order: the same bits for any number of replicas)
+ *      loss ← Σ over the minibatch's chunks of `chunkSize` samples, in chunk order:
+ *             (chunk samples / minibatch samples) · the run's loss(λ-weighted new log-probs, old
+ *             log-probs, A, …) over the chunk; gradients accumulated (the chunks up to the next
+ *             optimizer step are computed on the replicas at once, then summed in chunk order:
+ *             the same bits for any number of replicas)
  *      approx-KL > 1.5·targetKl → drop this gradient and end the update
  *      non-finite loss → skip the minibatch; non-finite gradient norm → skip the optimizer step
  *      every `gradAccumSteps` minibatches: clip by global norm, Adam step at `lr`
@@ -109,8 +111,9 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
       minibatches.push(order.slice(b * rl.miniBatchSize, (b + 1) * rl.miniBatchSize));
   }
   const ref = columns.refTokenLogProbs;
-  const chunkOf = (idx: readonly number[]): RlChunk => ({
+  const chunkOf = (idx: readonly number[], weight: number): RlChunk => ({
     kind: 'rl',
+    weight,
     samples: idx.map((i) => {
       const s = samples[i]!;
       return {
@@ -125,17 +128,28 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
       };
     }),
   });
+  // A minibatch's fixed chunks, each weighted by its share of the minibatch.
+  const chunkSize = rl.chunkSize ?? rl.miniBatchSize;
+  const split = (idx: readonly number[]): RlChunk[] =>
+    chunksOf(idx, chunkSize).map((part) =>
+      chunkOf(part, part.length === idx.length ? 1 : part.length / idx.length),
+    );
   let klStopAt: number | null = null;
   let next = 0;
   while (next < minibatches.length && klStopAt === null) {
     // The minibatches until the next optimizer step see the same weights: the replicas compute
-    // them at once; their gradients are then taken in order, as one after another would be.
-    const group = minibatches.slice(next, next + rl.gradAccumSteps - accumulator.size);
-    const results = await replicas.gradients(group.map(chunkOf));
+    // all their chunks at once; gradients are then summed in chunk order and taken minibatch by
+    // minibatch, as one after another would be.
+    const group = minibatches.slice(next, next + rl.gradAccumSteps - accumulator.size).map(split);
+    const results = await replicas.gradients(group.flat());
+    let offset = 0;
     for (let k = 0; k < group.length; k++) {
       const at = next + k;
-      const { loss, grads: arrays, stats } = results[k]!;
-      const [pl, vl, ent, kl, akl, cf, guard] = stats!;
+      const chunks = group[k]!;
+      const parts = results.slice(offset, offset + chunks.length);
+      offset += chunks.length;
+      const { loss, grads: arrays } = sumInChunkOrder(parts);
+      const [pl, vl, ent, kl, akl, cf, guard] = weightedStats(parts, chunks);
       if (rl.targetKl !== null && akl! > 1.5 * rl.targetKl) {
         // Too far from the rollout policy: drop this gradient and end the update here.
         klStopAt = at;
@@ -167,4 +181,19 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
   }
   await step(); // a partial accumulation at the end of the update still counts
   return { sums, skippedMinibatches, skippedSteps, optimizerSteps, gradNorms, klStopAt };
+}
+
+/**
+ * A minibatch's statistics from its chunks': each chunk's weighted by its share, added in chunk
+ * order (the minibatch mean for per-sample means; the guard becomes the share of samples whose
+ * chunk fired it); a whole-minibatch chunk's as they are.
+ */
+function weightedStats(parts: readonly ChunkGradients[], chunks: readonly RlChunk[]): number[] {
+  if (parts.length === 1) return parts[0]!.stats!;
+  const out = parts[0]!.stats!.map(() => 0);
+  for (let c = 0; c < parts.length; c++) {
+    const stats = parts[c]!.stats!;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + chunks[c]!.weight * stats[i]!;
+  }
+  return out;
 }

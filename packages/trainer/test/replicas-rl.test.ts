@@ -1,6 +1,7 @@
 /**
  * RL on worker-thread replicas with the real `tfjs:tiny` (wasm) on `gym-cards/NumberLine-v0`:
- * PPO with 1 and 2 workers gives bit-identical weights and equal metrics, also when it is
+ * PPO (its minibatches cut into chunks the workers share) with 1 and 2 workers gives
+ * bit-identical weights and equal metrics, also when it is
  * stopped with 2 workers and resumed with 1; a third-party group algorithm (a plugin module the
  * workers import) interrupted mid-rollout with 2 workers and resumed with 3 equals its
  * uninterrupted 1-worker run; a worker killed in the middle of a rollout stops the run at once
@@ -28,18 +29,22 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-// 4 envs × 2 steps = 8 samples: 4 minibatches of 2, two per optimizer step.
+// PPO: 4 envs × 2 steps = 8 samples: 2 minibatches of 3 (drop_last), one optimizer step each,
+// each minibatch cut into chunks of 2 and 1 samples (weighted 2/3 and 1/3).
 const config: PpoConfigInput = {
   numUpdates: 2,
   stepsPerEnv: 2,
   epochs: 1,
-  miniBatchSize: 2,
-  gradAccumSteps: 2,
+  miniBatchSize: 3,
+  chunkSize: 2,
+  gradAccumSteps: 1,
   generate: { temperature: 1, maxNewTokens: 6 },
   schedule: { lr: 1e-3 },
   // No early stop: every update takes both of its optimizer steps.
   targetKl: null,
 };
+// The group algorithm: minibatches of 2 in chunks of 1, two minibatches per optimizer step.
+const groupConfig: PpoConfigInput = { ...config, miniBatchSize: 2, chunkSize: 1, gradAccumSteps: 2 };
 const envConfig = { id: 'gym-cards/NumberLine-v0', kwargs: {}, text: { cot: false } };
 const withoutTiming = (r: MetricsRecord) =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !(TIMING_KEYS as readonly string[]).includes(k)));
@@ -96,7 +101,7 @@ async function groups(
       algorithmSettings: { groups: 2, groupSize: 2, maxEpisodeSteps: 2 },
       policy,
       envs: makeTextEnvs(tinyNumberLineDeps().envs, envConfig, 3),
-      config,
+      config: groupConfig,
       seed: 4,
       checkpoint: { dir },
       replicas,

@@ -61,5 +61,10 @@ export function readRunConfig(dir: string): Record<string, unknown> {
   const file = path.join(dir, RUN_CONFIG_FILE);
   if (!existsSync(file))
     throw new Error(`${dir} has no ${RUN_CONFIG_FILE}; was it made by \`rl4vlm train\`?`);
-  return JSON.parse(readFileSync(file, 'utf8'));
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  // Saved configs are resolved, so a `ppo` without `chunkSize` predates it: such a run scored
+  // each minibatch in one pass, and resumes that way rather than with the new default.
+  const ppo = saved.ppo as Record<string, unknown> | undefined;
+  if (ppo && typeof ppo === 'object' && !('chunkSize' in ppo)) saved.ppo = { ...ppo, chunkSize: null };
+  return saved;
 }

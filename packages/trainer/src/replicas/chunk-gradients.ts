@@ -31,13 +31,16 @@ export interface RlChunkSample {
 }
 
 /**
- * One RL minibatch (a scoring forward pass of `miniBatchSize` samples). An optimizer step sums
- * `gradAccumSteps` of them, so they are the fixed chunks workers share out; the loss is the
- * run's algorithm loss (see {@link RlLoss}) over the minibatch, exactly as in-process.
+ * One chunk of an RL minibatch (`ppo.chunkSize` samples, one scoring forward pass): the loss is
+ * the run's algorithm loss (see {@link RlLoss}) over the chunk times `weight`, the chunk's share
+ * of its minibatch (samples / minibatch size), so the chunks' losses add up to the minibatch's
+ * mean whichever worker computes which chunk.
  */
 export interface RlChunk {
   kind: 'rl';
   samples: RlChunkSample[];
+  /** The chunk's samples over its minibatch's; 1 (the loss unscaled) when the chunk is the whole minibatch. */
+  weight: number;
 }
 
 /** How a replica turns an {@link RlChunk} into a loss: the algorithm's minibatch loss and the scoring settings. */
@@ -66,9 +69,13 @@ export type GradientChunk = SftChunk | RlChunk;
 
 /** What a replica sends back for one chunk: its loss and one gradient per trainable variable. */
 export interface ChunkGradients {
+  /** The chunk's loss, weighted as its gradients are (an RL chunk's by its `weight`). */
   loss: number;
   grads: Float32Array[];
-  /** RL: policy loss, value loss, entropy, KL to start, approx-KL, clip fraction, guard fired. */
+  /**
+   * RL: policy loss, value loss, entropy, KL to start, approx-KL, clip fraction, guard fired,
+   * each over the chunk alone (not weighted).
+   */
   stats?: number[];
 }
 
@@ -127,7 +134,8 @@ function rlChunkLoss(
       tf.keep(t),
     ),
   );
-  return r.loss;
+  // A whole minibatch keeps its loss untouched (the same bits as before chunks existed).
+  return chunk.weight === 1 ? r.loss : (tf.mul(r.loss, chunk.weight) as tf.Scalar);
 }
 
 function padTo(xs: readonly number[], n: number): number[] {
