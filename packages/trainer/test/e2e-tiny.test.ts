@@ -5,8 +5,8 @@
  *
  * Sized for speed, it checks the mechanics with the real model (real tokenizer offsets for
  * the thought/action split, finite losses, metrics lines, checkpoint → load → identical
- * replies). The learning claim with the same model (PPO beats SFT on the same seeded episodes)
- * is e2e-ppo-beats-sft.test.ts.
+ * replies). The learning claim with the same model (PPO and GiGPO beat SFT on the same seeded
+ * episodes) is e2e-rl-beats-sft.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

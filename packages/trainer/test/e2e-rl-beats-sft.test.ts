@@ -7,7 +7,9 @@
  * episodes, sampling at the rollout temperature 0.5 (the paper samples at 0.2). Each algorithm
  * must raise the success rate, with disjoint 95% intervals, and the mean return.
  *
- * Measured: see wip/issue-14-gigpo-e2e/README.md.
+ * Measured (2026-12-01, AMD EPYC, 2 cores under load; RESULTS.md "GiGPO end to end on CPU"),
+ * GiGPO, 200 episodes, run seeds 1/2/3: success 0.40 → 0.66, 0.38 → 0.59, 0.28 → 0.66 (intervals
+ * disjoint on all three), mean return −0.79 → −0.01, −2.41 → −0.70, −2.46 → −0.30.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const generate = { temperature: 0.5, maxNewTokens: 12 };
 const shared = {
-  seed: 1,
+  // E2E_SEED=2 or 3 repeats the claim on other seeds (RESULTS.md's per-seed table); CI runs seed 1.
+  seed: Number(process.env.E2E_SEED ?? 1),
   env: { id: 'gym-cards/NumberLine-v0', text: { cot: false } },
   eval: { episodes: 200, numEnvs: 16, temperature: 0.5, maxNewTokens: 12, maxEpisodeSteps: 12 },
   checkpoint: { every: 100 },
@@ -103,13 +106,15 @@ it('tiny on NumberLine: GiGPO from the same SFT raises the success rate on the s
     algorithms: {
       gigpo: { groups: 8, groupSize: 4, maxEpisodeSteps: 8, normalize: 'mean', invalidPenalty: 1 },
     },
+    // 16 one-epoch updates rather than 10 of two epochs: about the same CPU (the update, not the
+    // rollout, is the cost) but twice the fresh rollouts; with 10 × 2 seed 1's mean return fell.
     ppo: {
-      numUpdates: 10,
+      numUpdates: 16,
       numEnvs: 16,
-      epochs: 2,
+      epochs: 1,
       miniBatchSize: 16,
       generate,
-      schedule: { lr: 2e-4 },
+      schedule: { lr: 3e-4 },
       targetKl: null, // as PPO above
     },
   });
