@@ -5,7 +5,8 @@
  *   node results/reproduce.mjs <env> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X]
  *                                    [--updates N] [--algorithm ppo|grpo|rloo|gigpo|<plugin's>] [--preset P] [--set key=value ... --tag T]
  *
- * <env>: numberline | ezpoints | points24 | blackjack.
+ * <env>: numberline | ezpoints | points24 | blackjack | alfworld (the household engine; per task type:
+ *   `node results/alfworld-by-type.mjs --references 1000 results/runs/alf-sft/eval-after-sft.json results/runs/alf-ppo-l0.2/eval-final.json`).
  *   1. SFT warm start on noisy oracle transcripts → results/runs/<short>-sft[-nocot][-sN]
  *      (evaluated: the "SFT only" row), checkpoint in checkpoints/sft/policy;
  *   2. PPO from that checkpoint → results/runs/<short>-ppo-l<λ>[-nocot][-sN] (the "SFT + PPO" row);
@@ -70,12 +71,21 @@ const ENVS = {
     // 40 seeds × 4 copies × ≈1.6 steps ≈ 256 env steps per update, PPO's 16 envs × 16 steps
     groups: { groups: 40, groupSize: 4, maxEpisodeSteps: 12 },
   },
+  alfworld: {
+    short: 'alf',
+    preset: 'alfworld',
+    lambda: 0.2,
+    tokens: 144, // the search expert's longest reply is 138 tiny tokens with EOS
+    ppo: [], // the preset's own budget (8 updates of 8×32 steps, lr 3e-5)
+    // 6 seeds × 4 copies × ≈10 steps (the search expert's mean) ≈ 240 env steps per update, PPO's 8 envs × 32 steps
+    groups: { groups: 6, groupSize: 4, maxEpisodeSteps: 50 },
+  },
 };
 
 function usage(message) {
   if (message) console.error(`error: ${message}`);
   console.error(
-    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--workers N] [--preset P] [--set key=value ...] [--tag T]',
+    'usage: node results/reproduce.mjs <numberline|ezpoints|points24|blackjack|alfworld> [--seed N] [--lambda L] [--no-cot] [--stage all|sft|ppo] [--eval N] [--lr X] [--updates N] [--algorithm A] [--sft NAME] [--skip-done] [--workers N] [--preset P] [--set key=value ...] [--tag T]',
   );
   process.exit(2);
 }
@@ -85,7 +95,7 @@ const envName = args.shift();
 if (!envName || !(envName in ENVS))
   usage(`unknown env '${envName ?? ''}'; allowed: ${Object.keys(ENVS).join(', ')}`);
 let seed = 1;
-let lambda = 0.5;
+let lambda;
 let cot = true;
 let stage = 'all';
 let evalEpisodes = 200;
@@ -122,13 +132,15 @@ while (args.length > 0) {
   else usage(`unknown option '${flag}'`);
 }
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
-if (!(lambda >= 0 && lambda <= 1)) usage('--lambda must be in [0, 1]');
+if (lambda !== undefined && !(lambda >= 0 && lambda <= 1)) usage('--lambda must be in [0, 1]');
 if (!['all', 'sft', 'ppo'].includes(stage)) usage(`--stage must be all, sft or ppo (got '${stage}')`);
 if (!(evalEpisodes > 0)) usage('--eval must be a positive integer');
 if (lr !== undefined && !(lr > 0)) usage('--lr must be a positive number');
 if (updates !== undefined && !(updates > 0)) usage('--updates must be a positive integer');
 
 const env = ENVS[envName];
+// The paper's CoT coefficient: 0.5 for gym-cards, 0.2 for ALFWorld (`lambda` in ENVS).
+lambda ??= env.lambda ?? 0.5;
 if (overrides.length > 0 && !tag) usage('--set makes a variant of the preset: name it with --tag');
 if (preset !== undefined && !tag)
   usage(`--preset ${preset} makes a variant of the ${env.preset} row: name it with --tag`);

@@ -30,7 +30,13 @@ export { SidecarProcess, type SidecarProcessOptions } from './bridge/sidecar-pro
 export { type BridgeKwargs, bridgeKwargsSchema, bridgeSpec } from './bridge-spec.js';
 export * from './household/catalog.js';
 export { CommandSpace, MAX_COMMAND_LENGTH } from './household/command-space.js';
-export { type ExpertStep, expertNextCommand, expertNextStep, expertPlan } from './household/expert.js';
+export {
+  type ExpertOptions,
+  type ExpertStep,
+  expertNextCommand,
+  expertNextStep,
+  expertPlan,
+} from './household/expert.js';
 export { feasibleTaskTypes, type GenerateOptions, generateGame } from './household/generator.js';
 export { type CommandResult, type GoalProgress, Household } from './household/household.js';
 export { HouseholdEnv, type HouseholdInfo } from './household/household-env.js';

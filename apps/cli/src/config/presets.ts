@@ -107,6 +107,64 @@ function points24Plan(): Preset {
   };
 }
 
+/**
+ * ALFWorld-style household tasks on our engine (`alfworld/Household-v0`, issue 19), sized for
+ * `tiny` on CPU:
+ * - **text only** (`image: false`): the frame draws what the feedback already says (the floor plan,
+ *   the receptacles here and what is in them, what is held), in 5×7-pixel labels that the policy's
+ *   64 px downscale makes unreadable; it would cost 16 image tokens and a 300² render per step for
+ *   nothing (paper: THOR frames);
+ * - **the search expert** (`expert: 'search'`) as the SFT oracle: the full expert walks straight to
+ *   where an object is, which the one-step prompt never shows, so a policy cannot imitate it; the
+ *   search expert acts only on the current feedback (visits the receptacles that can hold the
+ *   object in name order, opening closed ones) and still solves every generated game (mean 6.5–12
+ *   steps per task type, at most 31 of the 50);
+ * - **a win-only reward** (1 on the winning step): the evaluation's success is `return > 0`, which
+ *   RL4VLM's per-step progress reward would also pay for partial progress (paper: 50·win +
+ *   goal-condition rate − invalid, every step);
+ * - the thought is the expert's: the goal, then its reason (the subgoal), then the command;
+ *   λ = 0.2, RL4VLM's CoT coefficient for ALFWorld.
+ */
+function alfworld(): Preset {
+  const maxNewTokens = 144; // the search expert's longest reply: 138 tiny tokens with EOS over 150 episodes (presets-tokens.test.ts)
+  return {
+    description:
+      'ALFWorld household (our engine), text only: SFT on 512 search-expert episodes, 4 epochs, then 8 PPO updates of 8×32 steps at lr 3e-5 (win-only reward, λ 0.2)',
+    config: {
+      seed: 1,
+      env: {
+        id: 'alfworld/Household-v0',
+        kwargs: {
+          image: false,
+          expert: 'search',
+          reward: { successBonus: 1, progressWeight: 0, invalidPenalty: 0 },
+        },
+        text: { cot: true },
+      },
+      policy: { id: 'tfjs:tiny' },
+      stages: ['sft', 'ppo'],
+      sft: {
+        data: { episodes: 512, noise: 0 },
+        train: { epochs: 4, batchSize: 8, lr: 2e-3, maxNewTokens, evalFraction: 0.05 },
+      },
+      ppo: {
+        ...paperShared,
+        thoughtCoef: 0.2, // paper: 0.2 (ALFWorld)
+        generate: { temperature: 0.2, maxNewTokens },
+        numUpdates: 8,
+        numEnvs: 8,
+        stepsPerEnv: 32,
+        miniBatchSize: 8,
+        gradAccumSteps: 1,
+        schedule: { lr: 3e-5, minLr: 1e-6, cosineSteps: 8 },
+        successWindow: 100,
+      },
+      eval: { episodes: 60, temperature: 0, maxNewTokens, maxEpisodeSteps: 50 },
+      checkpoint: { every: 1, keepLast: 2 },
+    },
+  };
+}
+
 /** The presets `--preset` accepts. */
 export const PRESETS: Record<string, Preset> = {
   numberline: gymCards(
@@ -143,6 +201,7 @@ export const PRESETS: Record<string, Preset> = {
     8,
   ),
   'points24-plan': points24Plan(),
+  alfworld: alfworld(),
   quickstart: {
     description:
       "The README's main job: NumberLine, SFT on 64 oracle episodes (20% noisy, 20 epochs), 3 PPO updates of 4×8 steps, 40 evaluation episodes (≈3–4 CPU-minutes)",

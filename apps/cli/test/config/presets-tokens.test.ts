@@ -1,4 +1,5 @@
-import { EnvRegistry } from '@rl4vlm/env';
+import alfworld, { householdSpec } from '@rl4vlm/alfworld';
+import { EnvRegistry, registerManifest, TextEnv } from '@rl4vlm/env';
 import { createOracle, registerGymCards } from '@rl4vlm/gym-cards';
 import { BpeTokenizer, builtinCorpus, PRESETS as MODEL_PRESETS } from '@rl4vlm/policy-tfjs';
 import { describe, expect, it } from 'vitest';
@@ -35,4 +36,38 @@ describe('gym-cards presets leave room for a whole chain-of-thought reply', () =
       expect(c.sft.train.maxNewTokens).toBeGreaterThanOrEqual(longest);
     });
   }
+});
+
+describe('the alfworld preset', () => {
+  const tokenizer = BpeTokenizer.fit(builtinCorpus(), { vocabSize: MODEL_PRESETS.tiny.vocabSize });
+  const c = PRESETS.alfworld!.config as any;
+
+  it("leaves room for the search expert's longest reply and plays text only", async () => {
+    const envs = new EnvRegistry();
+    registerManifest(alfworld, { registry: envs });
+    const env = new TextEnv(envs.make(c.env.id, c.env.kwargs), householdSpec.text!(c.env.text));
+    const oracle = householdSpec.oracle!(c.env.text, c.env.kwargs) as (p: unknown, i: unknown) => string;
+    let longest = 0;
+    for (let seed = 0; seed < 150; seed++) {
+      let { observation, info } = await env.reset({ seed });
+      for (;;) {
+        expect(env.prompt(observation, info).images).toEqual([]);
+        const reply = oracle(undefined, info);
+        longest = Math.max(longest, tokenizer.encode(reply).length + 1);
+        const step = await env.step(reply);
+        if (step.terminated || step.truncated) {
+          // The search expert wins every game, and the win-only reward makes return > 0 mean a win.
+          expect(step.terminated).toBe(true);
+          expect(step.reward).toBe(1);
+          break;
+        }
+        expect(step.reward).toBe(0);
+        ({ observation, info } = step);
+      }
+    }
+    expect(longest).toBeGreaterThan(40);
+    expect(c.ppo.generate.maxNewTokens).toBeGreaterThanOrEqual(longest);
+    expect(c.eval.maxNewTokens).toBeGreaterThanOrEqual(longest);
+    expect(c.sft.train.maxNewTokens).toBeGreaterThanOrEqual(longest);
+  });
 });

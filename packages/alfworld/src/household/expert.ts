@@ -1,4 +1,4 @@
-import { accepts } from './catalog.js';
+import { accepts, LAMP_HOLDERS } from './catalog.js';
 import { Household } from './household.js';
 import type { HouseholdGame, HouseObject, Receptacle, Wording } from './world.js';
 
@@ -14,14 +14,30 @@ const STATEFUL = {
   pick_cool_then_place_in_recep: { appliance: 'fridge', verb: 'cool', has: (o: HouseObject) => o.cool },
 } as const;
 
+/** Options of {@link expertNextStep}. */
+export interface ExpertOptions {
+  /**
+   * `full` (default): the expert knows where every object is, like ALFWorld's handcoded expert.
+   * `search`: it knows only what the current feedback shows, so a policy that sees one step can
+   * imitate it: it finds objects and lamps by visiting, in name order, the receptacles that can
+   * hold them (the next one after the receptacle it faces), opening closed ones.
+   */
+  knowledge?: 'full' | 'search';
+}
+
 /**
  * The expert's next command from the current state, with a short reason, or `undefined` once
- * the task is won. It has full knowledge of the house (like ALFWorld's handcoded expert), works
- * from any reachable state (so it can label DAgger-style states too), and always reaches the goal
- * of a generated game.
+ * the task is won. By default it has full knowledge of the house (like ALFWorld's handcoded
+ * expert), works from any reachable state (so it can label DAgger-style states too), and always
+ * reaches the goal of a generated game; `knowledge: 'search'` searches instead (see
+ * {@link ExpertOptions}).
  */
-export function expertNextStep(house: Household): ExpertStep | undefined {
+export function expertNextStep(
+  house: Household,
+  { knowledge = 'full' }: ExpertOptions = {},
+): ExpertStep | undefined {
   if (house.won()) return undefined;
+  const fetch = knowledge === 'search' ? searchFetch : fullFetch;
   const { task } = house.game;
   const held = house.held();
   const targets = house.game.objects.filter((o) => o.type === task.object);
@@ -31,6 +47,7 @@ export function expertNextStep(house: Household): ExpertStep | undefined {
 
   if (task.type === 'look_at_obj_in_light') {
     if (!held) return fetch(house, targets, `I need a ${task.object} to look at`);
+    if (knowledge === 'search') return searchLamp(house, held, task.toggle!);
     const lamp = house.game.objects.find((o) => o.type === task.toggle)!;
     const stand = house.receptacle(lamp.parent!);
     if (house.agentLoc !== stand.loc) {
@@ -53,6 +70,7 @@ export function expertNextStep(house: Household): ExpertStep | undefined {
       house,
       targets.filter((o) => o.parent !== dest.name),
       `I need two ${task.object}s in the ${dest.name}`,
+      task.receptacle,
     );
   }
 
@@ -63,6 +81,7 @@ export function expertNextStep(house: Household): ExpertStep | undefined {
       house,
       targets.filter((o) => !o.parent || house.receptacle(o.parent).type !== task.receptacle),
       `I need a ${task.object}`,
+      task.receptacle,
     );
   }
 
@@ -87,6 +106,7 @@ export function expertNextStep(house: Household): ExpertStep | undefined {
     house,
     targets.filter((o) => !done(o)),
     `I need a ${task.object} to ${verb}`,
+    task.receptacle,
   );
 }
 
@@ -98,7 +118,7 @@ function reach(house: Household, r: Receptacle, why: string): ExpertStep | undef
   return undefined;
 }
 
-function fetch(house: Household, candidates: HouseObject[], why: string): ExpertStep {
+function fullFetch(house: Household, candidates: HouseObject[], why: string, _skipType?: string): ExpertStep {
   // Prefer an object where the agent already is, then the first in list order.
   const here = candidates.find((o) => house.receptacle(o.parent!).loc === house.agentLoc);
   const o = here ?? candidates[0]!;
@@ -118,6 +138,64 @@ function place(house: Household, held: HouseObject, dest: Receptacle): ExpertSte
       reason: `I am at the ${dest.name} with the ${held.name}, so I put it there`,
     }
   );
+}
+
+/**
+ * Fetches one of `candidates` knowing only what is in view: take one visible here, else open a
+ * closed receptacle here that could hold it, else go to the next receptacle (in name order,
+ * after the one faced, wrapping) that could hold it and is not of the goal type `skipType`.
+ */
+function searchFetch(
+  house: Household,
+  candidates: HouseObject[],
+  why: string,
+  skipType?: string,
+): ExpertStep {
+  const wanted = new Set(candidates.map((o) => o.name));
+  const seen = house.visibleObjects().find((o) => wanted.has(o.name));
+  if (seen) {
+    return {
+      command: `take ${seen.name} from ${seen.parent}`,
+      reason: `The ${seen.name} is here in the ${seen.parent}, so I pick it up`,
+    };
+  }
+  const type = candidates[0]?.type;
+  const places = house.game.receptacles.filter(
+    (r) => type !== undefined && accepts(r.type, type) && r.type !== skipType,
+  );
+  return searchNext(house, places, why);
+}
+
+/** Holding the object of a Look task: turn on a lamp in view, else search the lamp holders. */
+function searchLamp(house: Household, held: HouseObject, toggle: string): ExpertStep {
+  const lamp = house.visibleObjects().find((o) => o.type === toggle);
+  if (lamp) {
+    return {
+      command: `use ${lamp.name}`,
+      reason: `I hold the ${held.name} next to the ${lamp.name}, so I turn it on`,
+    };
+  }
+  const places = house.game.receptacles.filter((r) => LAMP_HOLDERS.includes(r.type));
+  return searchNext(house, places, `I hold the ${held.name} and need a ${toggle}`);
+}
+
+/** Opens a closed one of `places` here, else goes to the next of `places` after the one faced. */
+function searchNext(house: Household, places: Receptacle[], why: string): ExpertStep {
+  const closedHere = places.find((r) => r.loc === house.agentLoc && !r.isOpen);
+  if (closedHere) {
+    return {
+      command: `open ${closedHere.name}`,
+      reason: `${why}; the ${closedHere.name} is closed, so I open it to look inside`,
+    };
+  }
+  const away = places.filter((r) => r.loc !== house.agentLoc).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const facing = house.facing;
+  const next = away.find((r) => facing === null || r.name > facing) ?? away[0];
+  if (!next) throw new Error(`The search expert has nowhere left to look in game seed ${house.game.seed}`);
+  return {
+    command: `go to ${next.name}`,
+    reason: `${why}; none is in view, so I search the next place, the ${next.name}`,
+  };
 }
 
 /** Puts down an object the task does not need, as near as possible. */
@@ -142,18 +220,19 @@ function placeCommand(house: Household, held: HouseObject, dest: Receptacle): st
 }
 
 /** The expert's next command only (`undefined` once won). */
-export function expertNextCommand(house: Household): string | undefined {
-  return expertNextStep(house)?.command;
+export function expertNextCommand(house: Household, options?: ExpertOptions): string | undefined {
+  return expertNextStep(house, options)?.command;
 }
 
 /** A full expert demonstration of a game: the commands in order, each with its reason. */
 export function expertPlan(
   game: HouseholdGame,
-  { maxSteps = 50, wording = 'tw-2.1.1' as Wording } = {},
+  { maxSteps = 50, wording = 'tw-2.1.1' as Wording, knowledge = 'full' as ExpertOptions['knowledge'] } = {},
 ): ExpertStep[] {
   const house = new Household(game, { wording });
   const plan: ExpertStep[] = [];
-  for (let step = expertNextStep(house); step && plan.length < maxSteps; step = expertNextStep(house)) {
+  const next = () => expertNextStep(house, { knowledge });
+  for (let step = next(); step && plan.length < maxSteps; step = next()) {
     const { valid } = house.execute(step.command);
     if (!valid)
       throw new Error(`Expert chose an inadmissible command '${step.command}' in game seed ${game.seed}`);

@@ -117,7 +117,7 @@ export class HouseholdEnv extends BaseEnv<AlfworldObservation, string> {
   private info(commandValid: boolean): HouseholdInfo {
     const house = this.household;
     const progress = house.goalProgress();
-    const expert = expertNextStep(house);
+    const expert = expertNextStep(house, { knowledge: this.options.expert });
     return {
       admissibleCommands: [...this.admissible],
       won: house.won(),

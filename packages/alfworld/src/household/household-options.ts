@@ -32,6 +32,12 @@ export const householdOptionsSchema = z
     imageSize: z.number().int().min(64).max(2048).default(300),
     /** Text variant: the 2.1.1 data release RL4VLM used (`put O in/on R`) or 2.1.3 (`move O to R`). */
     wording: z.enum(['tw-2.1.1', 'tw-2.1.3']).default('tw-2.1.1'),
+    /**
+     * Whose move `info.expertCommand` is: the expert that knows the whole house (`full`), or the
+     * one that knows only the current feedback and searches (`search`: what a policy that sees one
+     * step at a time can imitate).
+     */
+    expert: z.enum(['full', 'search']).default('full'),
   })
   .strict();
 
