@@ -41,6 +41,7 @@ export {
 } from './tfjs-policy.js';
 export { BpeTokenizer, type FitOptions, SPECIAL_TOKENS } from './tokenizer/bpe-tokenizer.js';
 export { builtinCorpus } from './tokenizer/corpus.js';
+export { GemmMode, gemmMode, loadWasmGemm, type WasmGemm } from './wasm-gemm.js';
 export { installWasmIdentityFix } from './wasm-identity-fix.js';
 export { installWasmMatMulFix } from './wasm-matmul-fix.js';
 export { installWasmSliceFix } from './wasm-slice-fix.js';

@@ -15,6 +15,10 @@ export interface WasmBackendLike {
   /** The next free C++ tensor id. */
   dataIdNextNumber: number;
   wasm: {
+    /** The Emscripten module's exports; `memory` is the heap every tensor lives in. */
+    asm?: { memory?: object };
+    /** Allocates `bytes` on the heap (may grow it); returns the byte offset. */
+    _malloc(bytes: number): number;
     cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
     tfjs: {
       /** Tells the C++ side that tensor `id` of `size` elements lives at byte `offset`. */

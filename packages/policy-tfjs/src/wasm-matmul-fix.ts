@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmGemm } from './wasm-gemm.js';
 import type { KernelFunc, TensorInfoLike, WasmBackendLike } from './wasm-kernel-types.js';
 
 let installed = false;
@@ -41,7 +42,11 @@ export function packTheLeftOperand(m: number, k: number, n: number): boolean {
 const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
 
 /**
- * Re-registers the wasm `BatchMatMul`. The stock kernel sends only a batch of one without
+ * Re-registers the wasm `BatchMatMul`. With `gemm` (this package's WebAssembly GEMM on the
+ * backend's heap, {@link WasmGemm}) every float32 product it handles runs there: it reads both
+ * operands in place, so none of the paths below (transposes, XNNPACK's packing) are taken.
+ * The rest, and every product without `gemm`:
+ * The stock kernel sends only a batch of one without
  * transposes to XNNPACK; everything else runs a naive triple loop at well under 1 GFLOP/s.
  * - Transposed operands of a single product (every matMul gradient) are transposed first
  *   (platform.md: ~10× faster).
@@ -56,7 +61,7 @@ const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buf
  * Small batched products (a decode step's attention) keep the naive loop, with their transposes:
  * its inner loop reads both operands contiguously when `b` is transposed.
  */
-export function installWasmMatMulFix(): void {
+export function installWasmMatMulFix(gemm?: WasmGemm): void {
   if (installed) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
@@ -75,6 +80,8 @@ export function installWasmMatMulFix(): void {
       const wasm = backend as unknown as WasmBackendLike;
       let a = (inputs as { a: TensorInfoLike }).a;
       let b = (inputs as { b: TensorInfoLike }).b;
+      const viaGemm = gemm?.matMul(a, b, transposeA, transposeB);
+      if (viaGemm) return viaGemm;
       const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
       const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
       const rows = transposeA ? a.shape.at(-1)! : a.shape.at(-2)!;
