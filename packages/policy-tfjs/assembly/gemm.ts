@@ -274,18 +274,27 @@ function productInPlaceRows(
   const bStep = <usize>bRow * 4;
   const ldcB = <usize>ldc * 4;
   const full = n - (n % NR);
-  let i: i32 = 0;
-  for (; i + 4 <= m; i += 4) {
-    const pa = a + <usize>(i * aRow) * 4;
-    const crow = c + <usize>(i * ldc) * 4;
-    for (let j: i32 = 0; j < full; j += NR)
-      kernel4(pa, aRowB, aColB, b + <usize>j * 4, bStep, k, crow + <usize>j * 4, ldcB, NR, false, tmp);
-  }
-  for (; i < m; i++) {
-    const pa = a + <usize>(i * aRow) * 4;
-    const crow = c + <usize>(i * ldc) * 4;
-    for (let j: i32 = 0; j < full; j += NR)
-      kernel1(pa, aColB, b + <usize>j * 4, bStep, k, crow + <usize>j * 4, NR, false, tmp);
+  // Column panels outside, rows inside: a panel of B (k rows of NR floats) stays in L1 while
+  // every row of A passes over it.
+  for (let j: i32 = 0; j < full; j += NR) {
+    const pb = b + <usize>j * 4;
+    let i: i32 = 0;
+    for (; i + 4 <= m; i += 4)
+      kernel4(
+        a + <usize>(i * aRow) * 4,
+        aRowB,
+        aColB,
+        pb,
+        bStep,
+        k,
+        c + <usize>(i * ldc + j) * 4,
+        ldcB,
+        NR,
+        false,
+        tmp,
+      );
+    for (; i < m; i++)
+      kernel1(a + <usize>(i * aRow) * 4, aColB, pb, bStep, k, c + <usize>(i * ldc + j) * 4, NR, false, tmp);
   }
   for (let ii: i32 = 0; ii < m; ii++) {
     for (let j: i32 = full; j < n; j++) {
