@@ -27,6 +27,14 @@ export type GemmMode = (typeof GemmMode)[keyof typeof GemmMode];
  */
 export const IN_PLACE_MAX_ROWS = 16;
 
+/**
+ * Rows up to which a product with one right operand stays on XNNPACK: a decode step multiplies
+ * its few rows by the same weights every step, and XNNPACK keeps those packed (its operator is
+ * cached per right operand), which beats reading them in place (tiny's and small's decode
+ * products ran at 10–12 GMAC/s there and 6–9 here).
+ */
+export const XNNPACK_MAX_ROWS = 16;
+
 /** The loop for `op(A)·op(B)` with `m` rows of C. */
 export function gemmMode(m: number, transposeA: boolean, transposeB: boolean): GemmMode {
   if (m > IN_PLACE_MAX_ROWS) return GemmMode.packed;
@@ -109,10 +117,12 @@ async function instantiate(backend: WasmBackendLike): Promise<WasmGemm | undefin
       const leadB = b.shape.slice(0, -2);
       const lead = tf.broadcast_util.assertAndGetBroadcastShape(leadA, leadB);
       const batch = size(lead);
+      const ownRows = transposeA ? a.shape.at(-1)! : a.shape.at(-2)!;
       const batchA = size(leadA);
       const batchB = size(leadB);
       // Each side is one matrix or one per output matrix (same order): no partial broadcasts.
       if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return undefined;
+      if (batchB === 1 && batch * ownRows <= XNNPACK_MAX_ROWS) return undefined;
       const [ra, ca] = a.shape.slice(-2) as [number, number];
       const [rb, cb] = b.shape.slice(-2) as [number, number];
       const m = transposeA ? ca : ra;

@@ -38,10 +38,10 @@ describe('the wasm GEMM', () => {
     // [leadA, leadB, m, k, n]: few rows (in-place loops), many rows (packed B) with k and n past
     // one packed block (k > 256, n > 256), sizes that are no multiple of 4 or 8, k = 1.
     const cases: [number[], number[], number, number, number][] = [
-      [[], [], 1, 1, 1],
-      [[], [], 3, 5, 7],
-      [[], [], 13, 33, 9],
-      [[], [], 16, 70, 17],
+      [[2], [2], 1, 1, 1],
+      [[2], [2], 3, 5, 7],
+      [[2], [2], 13, 33, 9],
+      [[2], [2], 16, 70, 17],
       [[], [], 17, 3, 8],
       [[], [], 21, 300, 301],
       [[], [], 64, 513, 40],
@@ -86,8 +86,8 @@ describe('the wasm GEMM', () => {
   });
 
   it('runs tf.matMul (the re-registered BatchMatMul) and returns zeros for an empty inner size', () => {
-    const out = tf.tidy(() => tf.matMul(tf.zeros([5, 0]), tf.zeros([0, 3])).dataSync());
-    expect([...out]).toEqual(new Array(15).fill(0));
+    const out = tf.tidy(() => tf.matMul(tf.zeros([20, 0]), tf.zeros([0, 3])).dataSync());
+    expect([...out]).toEqual(new Array(60).fill(0));
   });
 
   it('leaves what it does not handle to the stock kernel', () => {
