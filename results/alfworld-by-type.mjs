@@ -12,10 +12,10 @@
  * episodes (seeds 1,000,000 + i, the evaluation's) with the random policy (a uniformly drawn
  * admissible command), the search expert and the full expert.
  */
-import { readFileSync } from 'node:fs';
 import { HouseholdEnv, TASK_TYPES } from '../packages/alfworld/dist/index.js';
 import { Rng } from '../packages/env/dist/index.js';
 import { wilsonInterval } from '../packages/trainer/dist/index.js';
+import { readJson } from './read-json.mjs';
 
 const args = process.argv.slice(2);
 let references = 0;
@@ -63,7 +63,7 @@ console.log(
   `| policy | ${TASK_TYPES.join(' | ')} | mean over types | all episodes |\n|${' --- |'.repeat(TASK_TYPES.length + 3)}`,
 );
 for (const file of files) {
-  const e = JSON.parse(readFileSync(file, 'utf8'));
+  const e = readJson(file);
   const counts = {};
   for (const r of e.records) {
     const c = tally(counts, await taskType(r.seed));

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The interval the CLI reports per run (run `pnpm build` first).
 import { wilsonInterval } from '../packages/trainer/dist/index.js';
+import { jsonExists, readJson } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENVS = { numberline: 'nl', ezpoints: 'ezp' };
@@ -36,7 +37,7 @@ function callsOf(run) {
 
 function evalOf(run, stage) {
   const file = join(root, 'results/runs', run, `eval-${stage}.json`);
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  return jsonExists(file) ? readJson(file) : undefined;
 }
 
 function costOf(run) {

@@ -8,9 +8,9 @@
  * Each episode is replayed from its seed with the recorded actions, so the states are the env's
  * own; no model is loaded. Run `pnpm build` first.
  */
-import { readFileSync } from 'node:fs';
 import { EnvRegistry } from '../packages/env/dist/index.js';
 import { createOracle, GYM_CARDS_IDS, registerGymCards } from '../packages/gym-cards/dist/index.js';
+import { readJson } from './read-json.mjs';
 
 const id = GYM_CARDS_IDS.blackjack;
 const registry = new EnvRegistry();
@@ -28,7 +28,7 @@ async function optimalWins(seed) {
 }
 
 for (const file of process.argv.slice(2)) {
-  const evaluation = JSON.parse(readFileSync(file, 'utf8'));
+  const evaluation = readJson(file);
   let decisions = 0;
   let agree = 0;
   let hits = 0;

@@ -12,9 +12,9 @@
  *
  * Run `pnpm build` first.
  */
-import { readFileSync } from 'node:fs';
 import { EnvRegistry } from '../packages/env/dist/index.js';
 import { BlackjackSolver, GYM_CARDS_IDS, registerGymCards } from '../packages/gym-cards/dist/index.js';
+import { readJson } from './read-json.mjs';
 
 const id = GYM_CARDS_IDS.blackjack;
 const registry = new EnvRegistry();
@@ -34,7 +34,7 @@ const totalOf = (values) => {
 };
 
 for (const file of process.argv.slice(2)) {
-  const evaluation = JSON.parse(readFileSync(file, 'utf8'));
+  const evaluation = readJson(file);
   const n = {
     steps: 0,
     parsed: 0,

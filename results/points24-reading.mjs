@@ -15,9 +15,9 @@
  * - `action = oracle`: the first action is the oracle's for that deal.
  * Solvable deals are counted apart (an unsolvable deal's right reply is "=").
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readJson } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { Points24Env, createOracle, evaluateFormula, solvePoints, points24Actions } = await import(
@@ -45,7 +45,7 @@ const pct = (n, d) => `${n}/${d} (${d ? ((100 * n) / d).toFixed(1) : '–'}%)`;
 for (const file of files) {
   let data;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = readJson(file);
   } catch (e) {
     console.error(`${file}: not a readable evaluation file (${e.message})`);
     process.exitCode = 1;

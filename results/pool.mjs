@@ -5,9 +5,9 @@
  *
  *   node results/pool.mjs results/runs/nl-ppo-l0.5-e20/eval-final.json results/runs/nl-ppo-l0.5-e20-s2/eval-1000/eval.json …
  */
-import { readFileSync } from 'node:fs';
 // The interval the CLI reports per run (run `pnpm build` first).
 import { wilsonInterval } from '../packages/trainer/dist/index.js';
+import { readJson } from './read-json.mjs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -17,7 +17,7 @@ if (files.length === 0) {
 let episodes = 0;
 let successes = 0;
 for (const file of files) {
-  const e = JSON.parse(readFileSync(file, 'utf8'));
+  const e = readJson(file);
   episodes += e.episodes;
   successes += Math.round(e.successRate * e.episodes);
   console.log(`${file}: ${(100 * e.successRate).toFixed(1)}% of ${e.episodes}`);

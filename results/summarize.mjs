@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jsonExists, readJson } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runsDir = join(root, 'results/runs');
@@ -52,13 +53,13 @@ for (const name of names) {
   // `rl4vlm eval -o <run>/<folder>` re-evaluations are listed under the folder's name.
   const files = ['after-sft', 'final'].map((stage) => [stage, join(dir, `eval-${stage}.json`)]);
   for (const sub of existsSync(dir) ? readdirSync(dir) : [])
-    if (existsSync(join(dir, sub, 'eval.json'))) files.push([sub, join(dir, sub, 'eval.json')]);
+    if (jsonExists(join(dir, sub, 'eval.json'))) files.push([sub, join(dir, sub, 'eval.json')]);
   for (const [stage, file] of files) {
-    if (!existsSync(file)) continue;
+    if (!jsonExists(file)) continue;
     // A re-evaluation's own wall time is in results/logs/<run>-<folder without dashes>.log.
     const own =
       stage === 'after-sft' || stage === 'final' ? wall : wallSeconds(`${name}-${stage.replaceAll('-', '')}`);
-    const e = JSON.parse(readFileSync(file, 'utf8'));
+    const e = readJson(file);
     console.log(
       `| ${name} | ${stage} | ${e.episodes} | ${pct(e.successRate)} | ${pct(e.successInterval.low)}–${pct(e.successInterval.high)} | ${e.meanReturn?.toFixed(2)} | ${pct(e.formatErrorRate)} | ${stage === 'final' ? envSteps : 0} | ${best && stage === 'final' ? `${pct(best.successRateWindow)} (${best.update + 1})` : '–'} | ${own === undefined ? '–' : `${(own / 60).toFixed(1)} min`} | ${stage === 'final' && algorithm ? algorithm : '–'} | ${stage === 'final' && updateSeconds !== undefined ? updateSeconds.toFixed(1) : '–'} |`,
     );

@@ -1,0 +1,29 @@
+/**
+ * Reads a run file as JSON, from `file` or, where results/compress-evals.mjs packed it to keep
+ * results/ under its size budget, from `file.gz`. Every results/*.mjs reader goes through here, so
+ * RESULTS.md's commands name the `.json` path either way.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+/** Whether `file` or its `.gz` exists. */
+export function jsonExists(file) {
+  return existsSync(file) || existsSync(`${file}.gz`);
+}
+
+/** `file` parsed as JSON (or `file.gz` unpacked and parsed); a missing or damaged file is an error naming it. */
+export function readJson(file) {
+  const packed = !existsSync(file) && existsSync(`${file}.gz`);
+  const name = packed ? `${file}.gz` : file;
+  let text;
+  try {
+    text = packed ? gunzipSync(readFileSync(name)).toString('utf8') : readFileSync(name, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot be read (${error.message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${name}: is not JSON (${error.message})`);
+  }
+}
