@@ -62,7 +62,14 @@ const ENVS = {
     // 8 seeds × 4 copies × ≈4.1 steps ≈ 130 env steps per update, PPO's 4 envs × 32 steps
     groups: { groups: 8, groupSize: 4, maxEpisodeSteps: 12 },
   },
-  points24: { short: 'p24', preset: 'points24', tokens: 128, ppo: [] },
+  points24: {
+    short: 'p24',
+    preset: 'points24',
+    tokens: 128,
+    ppo: [],
+    // 4 seeds × 4 copies × ≈7–8 steps (the plan oracle's mean is 7.07) ≈ 120 env steps per update, PPO's 4 envs × 32 steps
+    groups: { groups: 4, groupSize: 4, maxEpisodeSteps: 16 },
+  },
   blackjack: {
     short: 'bj',
     preset: 'blackjack',

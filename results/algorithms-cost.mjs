@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * What one update of each RL algorithm costs, measured fairly: the comparison runs of RESULTS.md
+ * ("Which algorithm") ran two at a time beside other jobs, so their own per-update times
+ * (`node results/algorithms-table.mjs`) mix the algorithm's cost with the machine's load. Here each
+ * algorithm replays its comparison run's exact command (read from results/commands.log) from the
+ * same warm start for a few updates, one process at a time, and the per-update seconds come from
+ * the replay's metrics.jsonl (rollout and optimizer separately) and the process's CPU seconds.
+ *
+ *   node results/algorithms-cost.mjs [--updates 3] [--envs nl,ezp] [--seed-run r2] [--out DIR]
+ *
+ * The replays stop with a checkpoint after `--updates` (no evaluation) in a temporary runs folder
+ * (`--out`, default a fresh folder under the OS temp dir), so results/ is not touched. Prints a
+ * Markdown table: per algorithm and env, the median over updates of rollout, optimizer and
+ * total seconds, env steps and optimizer steps per update, and CPU seconds per update.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ALGORITHMS = ['ppo', 'grpo', 'rloo', 'gigpo'];
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const updates = Number(option('--updates', '3'));
+if (!Number.isInteger(updates) || updates < 1) throw new Error('--updates takes a whole number ≥ 1');
+const envs = option('--envs', 'nl,ezp').split(',');
+const tag = option('--seed-run', 'r2');
+const out = option('--out', undefined) ?? mkdtempSync(join(tmpdir(), 'rl4vlm-cost-'));
+
+/** The comparison run's command line, from results/commands.log (the last `train -n <run> `). */
+function commandOf(run) {
+  const lines = readFileSync(join(root, 'results/commands.log'), 'utf8').split('\n');
+  const line = lines.findLast((l) => l.includes(` train -n ${run} `));
+  if (!line) throw new Error(`results/commands.log: no 'train -n ${run}' line (run the comparison first)`);
+  return line.slice(line.indexOf('node ') + 'node '.length).split(' ');
+}
+
+/** The same command, renamed, in `out`, stopped after `updates` updates. */
+function replayArgs(run) {
+  const argv = commandOf(run);
+  const at = (flag) => argv.indexOf(flag);
+  argv[at('-n') + 1] = `${run}-cost`;
+  argv[at('--runs-dir') + 1] = out;
+  const workers = at('--workers');
+  if (workers >= 0) argv.splice(workers, 2);
+  return [...argv, '--workers', '1', '--stop-after', String(updates), '--no-report'];
+}
+
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  return (v[(v.length - 1) >> 1] + v[v.length >> 1]) / 2;
+};
+
+const rows = [];
+for (const env of envs) {
+  for (const algorithm of ALGORITHMS) {
+    const run = `${env}-${algorithm}-l0.5-${tag}`;
+    const argv = replayArgs(run);
+    console.error(`$ node ${argv.join(' ')}`);
+    // GNU time's user+system seconds: the CPU the replay used, whatever else the machine ran.
+    const r = spawnSync('/usr/bin/time', ['-f', 'cpu_seconds=%U+%S', process.execPath, ...argv], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const cpu = /cpu_seconds=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+    const metricsFile = join(out, `${run}-cost`, 'metrics.jsonl');
+    if (!existsSync(metricsFile)) {
+      console.error(r.stdout?.slice(-2000), r.stderr?.slice(-2000));
+      throw new Error(`${run}: the replay wrote no ${metricsFile} (exit ${r.status})`);
+    }
+    const rl = readFileSync(metricsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.phase === 'rl');
+    const steps = rl.map((m, i) => m.envSteps - (i > 0 ? rl[i - 1].envSteps : 0));
+    rows.push({
+      env,
+      algorithm,
+      updates: rl.length,
+      rollout: median(rl.map((m) => m.rolloutSeconds)),
+      optimizer: median(rl.map((m) => m.updateSeconds)),
+      total: median(rl.map((m) => m.rolloutSeconds + m.updateSeconds)),
+      envSteps: median(steps),
+      optimizerSteps: median(rl.map((m) => m.optimizerSteps)),
+      // CPU of the whole process (startup and loading included) spread over its updates.
+      cpuPerUpdate: cpu ? (Number(cpu[1]) + Number(cpu[2])) / rl.length : undefined,
+    });
+    console.error(JSON.stringify(rows.at(-1)));
+  }
+}
+
+console.log(
+  `Per update, median over ${updates} updates from the \`${tag}\` seed-1 warm starts (one replay at a time):\n`,
+);
+console.log(
+  '| env | algorithm | rollout s | optimizer s | wall s (rollout + optimizer) | env steps | optimizer steps | CPU s (whole process / updates) |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.env} | ${r.algorithm} | ${r.rollout.toFixed(1)} | ${r.optimizer.toFixed(1)} | ${r.total.toFixed(1)} | ${r.envSteps} | ${r.optimizerSteps} | ${r.cpuPerUpdate?.toFixed(1) ?? '–'} |`,
+  );
