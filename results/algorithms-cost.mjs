@@ -10,12 +10,13 @@
  *   node results/algorithms-cost.mjs [--updates 3] [--envs nl,ezp] [--seed-run r2] [--out DIR]
  *
  * The replays stop with a checkpoint after `--updates` (no evaluation) in a temporary runs folder
- * (`--out`, default a fresh folder under the OS temp dir), so results/ is not touched. Prints a
+ * (`--out`, default a fresh folder under the OS temp dir), so results/ is not touched; a replay
+ * already in `--out` is read, not run again (its CPU seconds are in its cpu-seconds.json). Prints a
  * Markdown table: per algorithm and env, the median over updates of rollout, optimizer and
  * total seconds, env steps and optimizer steps per update, and CPU seconds per update.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +50,11 @@ function replayArgs(run) {
   argv[at('--runs-dir') + 1] = out;
   const workers = at('--workers');
   if (workers >= 0) argv.splice(workers, 2);
-  return [...argv, '--workers', '1', '--stop-after', String(updates), '--no-report'];
+  // One update more than replayed, so the stop comes before the final evaluation (whose CPU would
+  // count against the updates); the learning-rate schedule is the command's own `cosineSteps`.
+  if (!argv.some((a) => a.startsWith('ppo.schedule.cosineSteps=')))
+    throw new Error(`${run}: its command sets no ppo.schedule.cosineSteps; raising --updates would change its schedule`);
+  return [...argv, '--updates', String(updates + 1), '--workers', '1', '--stop-after', String(updates), '--no-report'];
 }
 
 const median = (values) => {
@@ -61,26 +66,39 @@ const rows = [];
 for (const env of envs) {
   for (const algorithm of ALGORITHMS) {
     const run = `${env}-${algorithm}-l0.5-${tag}`;
-    const argv = replayArgs(run);
-    console.error(`$ node ${argv.join(' ')}`);
-    // GNU time's user+system seconds: the CPU the replay used, whatever else the machine ran.
-    const r = spawnSync('/usr/bin/time', ['-f', 'cpu_seconds=%U+%S', process.execPath, ...argv], {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    });
-    const cpu = /cpu_seconds=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
-    const metricsFile = join(out, `${run}-cost`, 'metrics.jsonl');
-    if (!existsSync(metricsFile)) {
-      console.error(r.stdout?.slice(-2000), r.stderr?.slice(-2000));
-      throw new Error(`${run}: the replay wrote no ${metricsFile} (exit ${r.status})`);
-    }
-    const rl = readFileSync(metricsFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .filter((m) => m.phase === 'rl');
-    const steps = rl.map((m, i) => m.envSteps - (i > 0 ? rl[i - 1].envSteps : 0));
+    const dir = join(out, `${run}-cost`);
+    const metricsFile = join(dir, 'metrics.jsonl');
+    const cpuFile = join(dir, 'cpu-seconds.json');
+    const rlOf = () =>
+      existsSync(metricsFile)
+        ? readFileSync(metricsFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+            .filter((m) => m.phase === 'rl')
+        : [];
+    // A replay already in `out` with all its updates is read, not run again.
+    if (rlOf().length < updates) {
+      const argv = replayArgs(run);
+      console.error(`$ node ${argv.join(' ')}`);
+      // GNU time's user+system seconds: the CPU the replay used, whatever else the machine ran.
+      const r = spawnSync('/usr/bin/time', ['-f', 'cpu_seconds=%U+%S', process.execPath, ...argv], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      const cpu = /cpu_seconds=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+      if (!existsSync(metricsFile)) {
+        console.error(r.stdout?.slice(-2000), r.stderr?.slice(-2000));
+        throw new Error(`${run}: the replay wrote no ${metricsFile} (exit ${r.status})`);
+      }
+      if (cpu) writeFileSync(cpuFile, JSON.stringify({ user: Number(cpu[1]), system: Number(cpu[2]) }));
+    } else console.error(`${dir}: replayed before, read`);
+    const rl = rlOf();
+    const cpu = existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')) : undefined;
+    // metrics.jsonl counts env and optimizer steps cumulatively: per update is the difference.
+    const perUpdate = (key) => rl.map((m, i) => m[key] - (i > 0 ? rl[i - 1][key] : 0));
+    const steps = perUpdate('envSteps');
     rows.push({
       env,
       algorithm,
@@ -89,9 +107,10 @@ for (const env of envs) {
       optimizer: median(rl.map((m) => m.updateSeconds)),
       total: median(rl.map((m) => m.rolloutSeconds + m.updateSeconds)),
       envSteps: median(steps),
-      optimizerSteps: median(rl.map((m) => m.optimizerSteps)),
+      optimizerSteps: median(perUpdate('optimizerSteps')),
       // CPU of the whole process (startup and loading included) spread over its updates.
-      cpuPerUpdate: cpu ? (Number(cpu[1]) + Number(cpu[2])) / rl.length : undefined,
+      cpuPerUpdate: cpu ? (cpu.user + cpu.system) / rl.length : undefined,
+      secondsPerOptimizerStep: median(rl.map((m, i) => m.updateSeconds / (perUpdate('optimizerSteps')[i] || 1))),
     });
     console.error(JSON.stringify(rows.at(-1)));
   }
@@ -101,10 +120,10 @@ console.log(
   `Per update, median over ${updates} updates from the \`${tag}\` seed-1 warm starts (one replay at a time):\n`,
 );
 console.log(
-  '| env | algorithm | rollout s | optimizer s | wall s (rollout + optimizer) | env steps | optimizer steps | CPU s (whole process / updates) |',
+  '| env | algorithm | rollout s | optimizer s | wall s (rollout + optimizer) | env steps | optimizer steps | optimizer s per step | CPU s (whole process / updates) |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.env} | ${r.algorithm} | ${r.rollout.toFixed(1)} | ${r.optimizer.toFixed(1)} | ${r.total.toFixed(1)} | ${r.envSteps} | ${r.optimizerSteps} | ${r.cpuPerUpdate?.toFixed(1) ?? '–'} |`,
+    `| ${r.env} | ${r.algorithm} | ${r.rollout.toFixed(1)} | ${r.optimizer.toFixed(1)} | ${r.total.toFixed(1)} | ${r.envSteps} | ${r.optimizerSteps} | ${r.secondsPerOptimizerStep.toFixed(2)} | ${r.cpuPerUpdate?.toFixed(1) ?? '–'} |`,
   );
