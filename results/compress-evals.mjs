@@ -2,8 +2,8 @@
 /**
  * Packs the evaluation files of finished runs (`eval-*.json`, `<folder>/eval.json`; every episode's
  * replies, 1–2 MB per 1,000 episodes) into `.json.gz`, to keep results/ under its 200 MB budget.
- * The results/*.mjs readers read either form (read-json.mjs). A run still training (its summary.json
- * missing or saying stopped) is left alone: `rl4vlm resume` reads its eval-after-sft.json.
+ * The results/*.mjs readers read either form (read-json.mjs). The eval-*.json of a run still training
+ * (its summary.json missing or saying stopped) are left alone: `rl4vlm resume` reads its eval-after-sft.json.
  *
  *   node results/compress-evals.mjs [--min-kb 256] [run ...]
  */
@@ -40,10 +40,13 @@ let after = 0;
 for (const run of runs) {
   const dir = join(runsDir, run);
   if (!existsSync(dir)) throw new Error(`${dir}: no such run`);
-  if (!finished(dir)) continue;
-  const files = readdirSync(dir)
-    .filter((f) => /^eval-.*\.json$/.test(f))
-    .map((f) => join(dir, f));
+  // A run still training keeps its own eval-*.json (resume reads eval-after-sft.json); re-evaluations
+  // in sub-folders (`rl4vlm eval -o <run>/<folder>`) are never read back by the CLI.
+  const files = finished(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^eval-.*\.json$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
   for (const sub of readdirSync(dir))
     if (existsSync(join(dir, sub, 'eval.json'))) files.push(join(dir, sub, 'eval.json'));
   for (const file of files) {
