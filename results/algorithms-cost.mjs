@@ -53,8 +53,19 @@ function replayArgs(run) {
   // One update more than replayed, so the stop comes before the final evaluation (whose CPU would
   // count against the updates); the learning-rate schedule is the command's own `cosineSteps`.
   if (!argv.some((a) => a.startsWith('ppo.schedule.cosineSteps=')))
-    throw new Error(`${run}: its command sets no ppo.schedule.cosineSteps; raising --updates would change its schedule`);
-  return [...argv, '--updates', String(updates + 1), '--workers', '1', '--stop-after', String(updates), '--no-report'];
+    throw new Error(
+      `${run}: its command sets no ppo.schedule.cosineSteps; raising --updates would change its schedule`,
+    );
+  return [
+    ...argv,
+    '--updates',
+    String(updates + 1),
+    '--workers',
+    '1',
+    '--stop-after',
+    String(updates),
+    '--no-report',
+  ];
 }
 
 const median = (values) => {
@@ -110,7 +121,9 @@ for (const env of envs) {
       optimizerSteps: median(perUpdate('optimizerSteps')),
       // CPU of the whole process (startup and loading included) spread over its updates.
       cpuPerUpdate: cpu ? (cpu.user + cpu.system) / rl.length : undefined,
-      secondsPerOptimizerStep: median(rl.map((m, i) => m.updateSeconds / (perUpdate('optimizerSteps')[i] || 1))),
+      secondsPerOptimizerStep: median(
+        rl.map((m, i) => m.updateSeconds / (perUpdate('optimizerSteps')[i] || 1)),
+      ),
     });
     console.error(JSON.stringify(rows.at(-1)));
   }
