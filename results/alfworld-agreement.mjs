@@ -12,7 +12,7 @@
  * Run from the repository root after `pnpm build`.
  */
 import { HouseholdEnv } from '../packages/alfworld/dist/index.js';
-import { readJson } from './read-json.mjs';
+import { readEvaluation } from './read-json.mjs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -25,14 +25,9 @@ const pct = (n, d) => `${d ? ((100 * n) / d).toFixed(1) : '–'}%`;
 for (const file of files) {
   let evaluation;
   try {
-    evaluation = readJson(file);
+    evaluation = readEvaluation(file);
   } catch (error) {
     console.error(error.message);
-    process.exitCode = 1;
-    continue;
-  }
-  if (!Array.isArray(evaluation.records)) {
-    console.error(`${file}: has no records[] (an eval-*.json of rl4vlm train/eval is expected)`);
     process.exitCode = 1;
     continue;
   }

@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readJsonLines } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ALGORITHMS = ['ppo', 'grpo', 'rloo', 'gigpo'];
@@ -80,14 +81,7 @@ for (const env of envs) {
     const dir = join(out, `${run}-cost`);
     const metricsFile = join(dir, 'metrics.jsonl');
     const cpuFile = join(dir, 'cpu-seconds.json');
-    const rlOf = () =>
-      existsSync(metricsFile)
-        ? readFileSync(metricsFile, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l))
-            .filter((m) => m.phase === 'rl')
-        : [];
+    const rlOf = () => readJsonLines(metricsFile).filter((m) => m.phase === 'rl');
     // A replay already in `out` with all its updates is read, not run again.
     if (rlOf().length < updates) {
       const argv = replayArgs(run);
@@ -109,7 +103,7 @@ for (const env of envs) {
     const cpu = existsSync(cpuFile) ? JSON.parse(readFileSync(cpuFile, 'utf8')) : undefined;
     // metrics.jsonl counts env and optimizer steps cumulatively: per update is the difference.
     const perUpdate = (key) => rl.map((m, i) => m[key] - (i > 0 ? rl[i - 1][key] : 0));
-    const steps = perUpdate('envSteps');
+    const optimizerSteps = perUpdate('optimizerSteps');
     rows.push({
       env,
       algorithm,
@@ -117,13 +111,11 @@ for (const env of envs) {
       rollout: median(rl.map((m) => m.rolloutSeconds)),
       optimizer: median(rl.map((m) => m.updateSeconds)),
       total: median(rl.map((m) => m.rolloutSeconds + m.updateSeconds)),
-      envSteps: median(steps),
-      optimizerSteps: median(perUpdate('optimizerSteps')),
+      envSteps: median(perUpdate('envSteps')),
+      optimizerSteps: median(optimizerSteps),
       // CPU of the whole process (startup and loading included) spread over its updates.
       cpuPerUpdate: cpu ? (cpu.user + cpu.system) / rl.length : undefined,
-      secondsPerOptimizerStep: median(
-        rl.map((m, i) => m.updateSeconds / (perUpdate('optimizerSteps')[i] || 1)),
-      ),
+      secondsPerOptimizerStep: median(rl.map((m, i) => m.updateSeconds / (optimizerSteps[i] || 1))),
     });
     console.error(JSON.stringify(rows.at(-1)));
   }

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The interval the CLI reports per run (run `pnpm build` first).
 import { wilsonInterval } from '../packages/trainer/dist/index.js';
-import { jsonExists, readJson } from './read-json.mjs';
+import { jsonExists, readJson, readJsonLines } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENVS = { numberline: 'nl', ezpoints: 'ezp' };
@@ -43,11 +43,7 @@ function evalOf(run, stage) {
 function costOf(run) {
   const file = join(root, 'results/runs', run, 'metrics.jsonl');
   if (!existsSync(file)) return undefined;
-  const rl = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((m) => m.phase === 'rl');
+  const rl = readJsonLines(file).filter((m) => m.phase === 'rl');
   if (rl.length === 0) return undefined;
   // The median, not the mean: one update of a run that was paused (kill -STOP for a benchmark) or
   // ran beside a build took 20× the others and would dominate a mean.

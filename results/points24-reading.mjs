@@ -17,7 +17,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readJson } from './read-json.mjs';
+import { readEvaluation } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { Points24Env, createOracle, evaluateFormula, solvePoints, points24Actions } = await import(
@@ -45,14 +45,9 @@ const pct = (n, d) => `${n}/${d} (${d ? ((100 * n) / d).toFixed(1) : '–'}%)`;
 for (const file of files) {
   let data;
   try {
-    data = readJson(file);
+    data = readEvaluation(file);
   } catch (e) {
-    console.error(`${file}: not a readable evaluation file (${e.message})`);
-    process.exitCode = 1;
-    continue;
-  }
-  if (!Array.isArray(data.records)) {
-    console.error(`${file}: has no records[] (an eval-*.json of rl4vlm train/eval is expected)`);
+    console.error(e.message);
     process.exitCode = 1;
     continue;
   }

@@ -6,6 +6,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
+/** A JSON-lines file (metrics.jsonl) as its records; a missing file has none. */
+export function readJsonLines(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+/** An evaluation file of `rl4vlm train`/`eval` (`eval-*.json`); one without `records[]` is an error naming it. */
+export function readEvaluation(file) {
+  const evaluation = readJson(file);
+  if (!Array.isArray(evaluation.records))
+    throw new Error(`${file}: has no records[] (an eval-*.json of rl4vlm train/eval is expected)`);
+  return evaluation;
+}
+
 /** Whether `file` or its `.gz` exists. */
 export function jsonExists(file) {
   return existsSync(file) || existsSync(`${file}.gz`);

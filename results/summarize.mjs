@@ -9,19 +9,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsonExists, readJson } from './read-json.mjs';
+import { jsonExists, readJson, readJsonLines } from './read-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runsDir = join(root, 'results/runs');
 const pct = (x) => (x == null ? '–' : `${(100 * x).toFixed(1)}`);
-
-function readJsonLines(file) {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-}
 
 function wallSeconds(name) {
   const log = join(root, 'results/logs', `${name}.log`);
