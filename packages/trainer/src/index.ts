@@ -105,6 +105,7 @@ export {
   minibatchUpdate,
 } from './minibatch-update.js';
 export { buildOracleDataset, type OracleDatasetOptions } from './oracle-dataset.js';
+export { packExample } from './packed-example.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';
 export { type PpoLossInput, type PpoLossOutput, type PpoLossSettings, ppoLoss } from './ppo-loss.js';
 export {

@@ -1,5 +1,6 @@
 import { Rng } from '@rl4vlm/env';
 import type { PromptWithInfo, VlmPolicy } from '@rl4vlm/policy';
+import { packExample } from './packed-example.js';
 import type { TextEnvLike } from './rollout.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 import type { SftExample } from './sft.js';
@@ -23,6 +24,7 @@ export interface OracleDatasetOptions {
  * SFT transcripts from an env's oracle: plays `episodes` seeded episodes with the teacher (or,
  * with probability `noise` per step, the noise policy), recording (prompt, info, reply) at each
  * step. The env is stepped with the recorded reply, so the states follow the data's own policy.
+ * Frames are kept deflated ({@link packExample}): reading `prompt` gives them back exactly.
  */
 export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftExample[]> {
   const noise = o.noise ?? 0;
@@ -38,7 +40,7 @@ export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftEx
         temperature: 0,
         seed: rng.seed(),
       });
-      out.push({ prompt, info: current.info, target: g!.text });
+      out.push(packExample({ prompt, info: current.info, target: g!.text }));
       const r = await o.env.step(g!.text);
       if (r.terminated || r.truncated) break;
       current = { observation: r.observation, info: r.info };
