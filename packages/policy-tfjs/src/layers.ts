@@ -117,6 +117,29 @@ export function rotateHalfMatrix(headDim: number): tf.Tensor2D {
   return tf.tensor2d(m, [headDim, headDim]);
 }
 
+/** The rotary embedding's `dh/2` angular frequencies `θ^(−2i/dh)`. */
+export function rotaryFrequencies(headDim: number, theta: number): number[] {
+  return Array.from({ length: headDim / 2 }, (_, i) => theta ** (-(2 * i) / headDim));
+}
+
+/**
+ * The cos and sin rows (`dh` each, halves repeated) of position `p` into `cos` and `sin` at
+ * `offset`: the one definition {@link rotaryTables} and the fused decode step both use.
+ */
+export function rotaryRow(
+  p: number,
+  inv: readonly number[],
+  cos: Float32Array,
+  sin: Float32Array,
+  offset = 0,
+): void {
+  const half = inv.length;
+  for (let i = 0; i < half; i++) {
+    cos[offset + i] = cos[offset + i + half] = Math.cos(p * inv[i]!);
+    sin[offset + i] = sin[offset + i + half] = Math.sin(p * inv[i]!);
+  }
+}
+
 /**
  * The rotary tables for `positions [B][T]`, as `[B, 1, T, dh]` cos and sin tensors. With
  * `{ qkv: true }` they are `[B·T, 3, 1, dh]`, for {@link splitQkv}: q and k rotate, v passes
@@ -128,22 +151,16 @@ export function rotaryTables(
   theta: number,
   { qkv = false }: { qkv?: boolean } = {},
 ): { cos: tf.Tensor; sin: tf.Tensor } {
-  const half = headDim / 2;
   const b = positions.length;
   const t = positions[0]?.length ?? 0;
-  const inv = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
+  const inv = rotaryFrequencies(headDim, theta);
   // One cos/sin row per distinct position (rows share most positions).
   const rows = new Map<number, [Float32Array, Float32Array]>();
   const rowOf = (p: number): [Float32Array, Float32Array] => {
     let row = rows.get(p);
     if (!row) {
-      const c = new Float32Array(headDim);
-      const s = new Float32Array(headDim);
-      for (let i = 0; i < half; i++) {
-        c[i] = c[i + half] = Math.cos(p * inv[i]!);
-        s[i] = s[i + half] = Math.sin(p * inv[i]!);
-      }
-      row = [c, s];
+      row = [new Float32Array(headDim), new Float32Array(headDim)];
+      rotaryRow(p, inv, row[0], row[1]);
       rows.set(p, row);
     }
     return row;

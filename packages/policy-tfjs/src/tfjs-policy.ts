@@ -21,6 +21,7 @@ import {
   type PresetName,
   validateConfig,
 } from './config.js';
+import { FusedDecodeSession } from './fused-decode.js';
 import { gatherRows } from './gather-rows.js';
 import { imageToInput } from './image-input.js';
 import { piecesOf, type Slot, sharedPrefixLength } from './layout.js';
@@ -55,6 +56,11 @@ export interface TfjsGenerateOptions extends GenerateOptions {
   useKvCache?: boolean;
   /** Compute a prefix shared by every prompt once (default true). */
   sharePrefix?: boolean;
+  /**
+   * With the KV cache on the wasm backend, run each decode step as single WebAssembly calls
+   * ({@link FusedDecodeSession}; default true); false runs it through tfjs kernels.
+   */
+  fusedDecode?: boolean;
 }
 
 /** Scoring options of this backend. */
@@ -215,6 +221,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
       stop = [],
       useKvCache = true,
       sharePrefix = true,
+      fusedDecode = true,
     } = options;
     if (!(temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
     if (!(topP > 0 && topP <= 1)) throw new RangeError(`topP must be in (0, 1], got ${topP}`);
@@ -244,6 +251,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
     if (imageEmbeds) tf.keep(imageEmbeds);
     const projection = tf.tidy(() => tf.keep(this.network.outputProjection()));
     let cache: LayerCache[] | undefined;
+    let session: FusedDecodeSession | undefined;
     let real: boolean[][] = [];
     let values: Float32Array;
     let logits: Float32Array;
@@ -301,7 +309,9 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
       logits = (await prefill.logits.data()) as Float32Array;
       prefill.logits.dispose();
       prefill.values.dispose();
-      if (useKvCache) cache = prefill.present;
+      if (useKvCache && fusedDecode && maxNewTokens > 1)
+        session = FusedDecodeSession.start(this.network, fused, prefill.present, real, maxNewTokens);
+      if (useKvCache && !session) cache = prefill.present;
       else for (const c of prefill.present) tf.dispose([c.k, c.v]);
 
       for (let step = 0; step < maxNewTokens && !done.every(Boolean); step++) {
@@ -329,6 +339,10 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
           if (generated[r]!.length >= maxNewTokens) done[r] = true;
         }
         if (done.every(Boolean)) break;
+        if (session) {
+          logits = session.step(next);
+          continue;
+        }
         real = real.map((m) => [...m, true]);
         if (useKvCache) {
           const out = tf.tidy(() => {
@@ -377,6 +391,7 @@ export class TfjsPolicy implements TrainablePolicy<tf.Tensor, tf.Variable> {
         }
       }
     } finally {
+      session?.dispose();
       if (cache) for (const c of cache) tf.dispose([c.k, c.v]);
       imageEmbeds?.dispose();
       for (const t of fused.values()) t.dispose();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installFusedDecode } from './fused-decode.js';
 import { loadWasmGemm } from './wasm-gemm.js';
 import { installWasmIdentityFix } from './wasm-identity-fix.js';
 import type { WasmBackendLike } from './wasm-kernel-types.js';
@@ -10,14 +11,18 @@ import { installWasmSliceFix } from './wasm-slice-fix.js';
  * this package's own WebAssembly GEMM, slice, identity). Node and the browser only differ in where
  * the `.wasm` files are found (the caller points the loader at them with `setWasmPaths` first) and
  * in who may turn the GEMM off: Node reads `RL4VLM_WASM_GEMM=0`, a page never reads `process.env`.
- * @param options.gemm - false keeps the backend's XNNPACK products instead of the GEMM, e.g. to compare the two.
+ * @param options.gemm - false keeps the backend's XNNPACK products instead of the GEMM (and every
+ *   decode step on tfjs kernels instead of the fused one), e.g. to compare the two.
  * @returns whether the wasm backend is active.
  */
 export async function activateWasm({ gemm: useGemm = true }: { gemm?: boolean } = {}): Promise<boolean> {
   const ok = await tf.setBackend('wasm');
   if (ok) {
-    const gemm = useGemm ? await loadWasmGemm(tf.backend() as unknown as WasmBackendLike) : undefined;
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const gemm = useGemm ? await loadWasmGemm(backend) : undefined;
     installWasmMatMulFix(gemm);
+    // The fused decode step reuses the GEMM's loops: one switch turns both off.
+    await installFusedDecode(gemm ? backend : undefined);
     installWasmSliceFix();
     installWasmIdentityFix();
   }

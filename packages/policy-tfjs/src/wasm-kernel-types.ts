@@ -19,6 +19,8 @@ export interface WasmBackendLike {
     asm?: { memory?: object };
     /** Allocates `bytes` on the heap (may grow it); returns the byte offset. */
     _malloc(bytes: number): number;
+    /** Frees what `_malloc` returned. */
+    _free?(offset: number): void;
     cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
     tfjs: {
       /** Tells the C++ side that tensor `id` of `size` elements lives at byte `offset`. */
