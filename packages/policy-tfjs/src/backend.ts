@@ -47,7 +47,10 @@ async function loadWasm(wasmPaths?: string | Record<string, string>): Promise<bo
   const wasmEntry = requireHere.resolve('@tensorflow/tfjs-backend-wasm');
   // Node cannot fetch the .wasm binaries by URL: point the loader at the package's dist folder.
   setWasmPaths(wasmPaths ?? `${path.dirname(wasmEntry)}${path.sep}`);
-  return activateWasm({ gemm: process.env.RL4VLM_WASM_GEMM !== '0' });
+  return activateWasm({
+    gemm: process.env.RL4VLM_WASM_GEMM !== '0',
+    fusedDecode: process.env.RL4VLM_FUSED_DECODE !== '0',
+  });
 }
 
 /** The real candidates, in {@link BACKEND_ORDER}. */
