@@ -3,6 +3,7 @@ import { DECODE_WASM_BASE64 } from './decode-wasm-bytes.js';
 import { rotaryFrequencies, rotaryRow } from './layers.js';
 import type { FusedWeights, LayerCache, VlmNetwork } from './model.js';
 import type { WasmBackendLike } from './wasm-kernel-types.js';
+import { instantiateOnHeap } from './wasm-on-heap.js';
 
 const RMS_EPS = 1e-6;
 
@@ -57,15 +58,6 @@ interface Loaded {
   kernels: DecodeKernels;
 }
 
-interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => object;
-  instantiate(
-    bytes: Uint8Array,
-    imports: object,
-  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
 let active: Loaded | undefined;
 
 /**
@@ -75,20 +67,12 @@ let active: Loaded | undefined;
  */
 export async function installFusedDecode(backend: WasmBackendLike | undefined): Promise<boolean> {
   active = undefined;
-  const memory = backend?.wasm.asm?.memory;
-  if (!backend || !(memory instanceof webAssembly.Memory) || !backend.wasm._free) return false;
-  try {
-    const bytes = Uint8Array.from(atob(DECODE_WASM_BASE64), (c) => c.charCodeAt(0));
-    const { instance } = await webAssembly.instantiate(bytes, { env: { memory } });
-    active = {
-      backend,
-      memory: memory as unknown as { buffer: ArrayBuffer },
-      kernels: instance.exports as unknown as DecodeKernels,
-    };
-    return true;
-  } catch {
-    return false;
-  }
+  const memory = backend?.wasm.asm?.memory as { buffer: ArrayBuffer } | undefined;
+  if (!backend || !memory || !backend.wasm._free) return false;
+  const exports = await instantiateOnHeap(backend, DECODE_WASM_BASE64);
+  if (!exports) return false;
+  active = { backend, memory, kernels: exports as unknown as DecodeKernels };
+  return true;
 }
 
 /** Heap offsets of one layer's weights. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GEMM_WASM_BASE64 } from './gemm-wasm-bytes.js';
 import type { TensorInfoLike, WasmBackendLike } from './wasm-kernel-types.js';
+import { instantiateOnHeap } from './wasm-on-heap.js';
 
 /** Rows of B packed per block at most. */
 const KC = 256;
@@ -45,16 +46,6 @@ export function gemmMode(m: number, transposeA: boolean, transposeB: boolean): G
 
 type GemmExport = (...args: number[]) => void;
 
-/** The parts of the WebAssembly JS API used here (this package's TypeScript libs have no DOM types). */
-interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => object;
-  instantiate(
-    bytes: Uint8Array,
-    imports: object,
-  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
 /**
  * This package's float32 matrix product (WebAssembly SIMD, `assembly/gemm.ts`) running on the
  * tfjs wasm backend's own heap: it reads both operands where they are and writes the result
@@ -96,16 +87,9 @@ export function loadWasmGemm(backend: WasmBackendLike): Promise<WasmGemm | undef
 const loaded = new WeakMap<WasmBackendLike, Promise<WasmGemm | undefined>>();
 
 async function instantiate(backend: WasmBackendLike): Promise<WasmGemm | undefined> {
-  const memory = backend.wasm.asm?.memory;
-  if (!(memory instanceof webAssembly.Memory)) return undefined;
-  const bytes = Uint8Array.from(atob(GEMM_WASM_BASE64), (c) => c.charCodeAt(0));
-  let gemm: GemmExport;
-  try {
-    const { instance } = await webAssembly.instantiate(bytes, { env: { memory } });
-    gemm = instance.exports.gemm as GemmExport;
-  } catch {
-    return undefined;
-  }
+  const exports = await instantiateOnHeap(backend, GEMM_WASM_BASE64);
+  if (!exports) return undefined;
+  const gemm = exports.gemm as GemmExport;
   // A block of packed B and 32 bytes for a partial row of C; kept for the backend's life.
   const scratch = backend.wasm._malloc(BLOCK * 4 + 64);
   const offset = (t: TensorInfoLike) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
