@@ -1,9 +1,13 @@
 // Benchmark of a preset (default tiny) at batch 16 with a 300×300 observation (run `pnpm build` first).
 // Usage: node bench/bench.mjs [--preset tiny|small] [--batch 16] [--new 64] [--patch 16]
-//          [--dist DIR] [--no-recompute] [--reps 3]
+//          [--dist DIR] [--no-recompute] [--reps 3] [--trainer DIR]
 // --dist loads another build of this package (e.g. a copy of an older dist/, see bench/compare.mjs);
-// --no-recompute skips the slow generation without KV cache.
+// --no-recompute skips the slow generation without KV cache; --trainer DIR (a @rl4vlm/trainer
+// package folder with its dist/) trains with that build's Adam, as a training run does, instead of
+// tfjs's `tf.train.adam`.
 import { loadavg } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
 
@@ -13,6 +17,10 @@ const newTokens = Number(arg('new', 64));
 const patchSize = arg('patch') === undefined ? undefined : Number(arg('patch'));
 const dist = arg('dist');
 const reps = Number(arg('reps', 3));
+const trainerDir = arg('trainer');
+const trainerAdam = trainerDir
+  ? (await import(pathToFileURL(path.join(path.resolve(trainerDir), 'dist', 'index.js')).href)).Adam
+  : undefined;
 const { builtinCorpus, countParameters, TfjsPolicy } = await loadBuild(dist);
 const cpuSeconds = () => cpuUs() / 1e6;
 
@@ -39,7 +47,7 @@ async function timeGenerate(useKvCache, reps) {
 async function timeTrain(reps) {
   const items = await sampledItems(policy, prompts, newTokens);
   const tokens = items.reduce((n, it) => n + it.responseTokenIds.length, 0);
-  const step = trainStep(policy, items);
+  const step = trainStep(policy, items, trainerAdam);
   step(); // warm-up
   const start = performance.now();
   const cpu = cpuSeconds();
@@ -62,6 +70,7 @@ console.log(
       backend: tf.getBackend(),
       preset,
       dist: dist ?? 'dist',
+      optimizer: trainerDir ? `trainer Adam (${trainerDir})` : 'tf.train.adam',
       parameters: params.total,
       batch,
       promptPositions: promptTokens,

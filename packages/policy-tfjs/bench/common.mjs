@@ -62,22 +62,33 @@ export async function sampledItems(policy, prompts, newTokens) {
 
 /**
  * A training step over `items` as PPO runs one: score (log-probs and values), a loss from both,
- * backward, a tfjs Adam update; the returned function runs one step and waits for it.
+ * backward, an Adam update; the returned function runs one step and waits for it. The update is
+ * tfjs's `tf.train.adam`, or with `trainerAdam` (the `Adam` class of a `@rl4vlm/trainer` build) the
+ * trainer's own, as a training run takes it.
  */
-export function trainStep(policy, items) {
-  const optimizer = tf.train.adam(1e-5);
+export function trainStep(policy, items, trainerAdam) {
   const vars = policy.trainableVariables();
-  return () => {
-    const cost = optimizer.minimize(
-      () => {
-        const s = policy.score(items);
-        return tf.neg(
-          tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
-        );
-      },
-      true,
-      vars,
+  const loss = () => {
+    const s = policy.score(items);
+    return tf.neg(
+      tf.add(tf.div(tf.sum(s.logProbs), tf.sum(s.mask)), tf.mul(tf.mean(tf.square(s.values)), 0.5)),
     );
+  };
+  if (trainerAdam) {
+    const adam = new trainerAdam(vars, {}, policy.learningRateScales?.());
+    return () => {
+      const { value, grads } = tf.variableGrads(loss, vars);
+      adam.apply(
+        vars.map((v) => grads[v.name]),
+        1e-5,
+      );
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+  }
+  const optimizer = tf.train.adam(1e-5);
+  return () => {
+    const cost = optimizer.minimize(loss, true, vars);
     cost.dataSync();
     cost.dispose();
   };
