@@ -8,7 +8,7 @@ import { packExample } from '../src/packed-example.js';
 import { deriveSeed, SeedStream } from '../src/seeds.js';
 import { makeTextEnvs } from '../src/train.js';
 
-const envConfig = { id: 'gym-cards/Points24-v0', text: { cot: true } };
+const envConfig = { id: 'gym-cards/Points24-v0', kwargs: {}, text: { cot: true } };
 
 function points24Env() {
   const registry = new EnvRegistry();
