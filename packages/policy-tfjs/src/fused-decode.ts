@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DECODE_WASM_BASE64 } from './decode-wasm-bytes.js';
-import { rotaryFrequencies, rotaryRow } from './layers.js';
+import { RMS_EPS, rotaryFrequencies, rotaryRow } from './layers.js';
 import type { FusedWeights, LayerCache, VlmNetwork } from './model.js';
 import type { WasmBackendLike } from './wasm-kernel-types.js';
 import { instantiateOnHeap } from './wasm-on-heap.js';
-
-const RMS_EPS = 1e-6;
 
 /** The exports of `assembly/decode.ts` (addresses in bytes, sizes in elements). */
 interface DecodeKernels {
@@ -59,6 +57,7 @@ interface Loaded {
 }
 
 let active: Loaded | undefined;
+const instances = new WeakMap<WasmBackendLike, Promise<Record<string, unknown> | undefined>>();
 
 /**
  * Instantiates the decode kernels on `backend`'s heap and makes {@link FusedDecodeSession} use
@@ -69,7 +68,13 @@ export async function installFusedDecode(backend: WasmBackendLike | undefined): 
   active = undefined;
   const memory = backend?.wasm.asm?.memory as { buffer: ArrayBuffer } | undefined;
   if (!backend || !memory || !backend.wasm._free) return false;
-  const exports = await instantiateOnHeap(backend, DECODE_WASM_BASE64);
+  // One instance per backend: activating the backend again reuses it.
+  let loading = instances.get(backend);
+  if (!loading) {
+    loading = instantiateOnHeap(backend, DECODE_WASM_BASE64);
+    instances.set(backend, loading);
+  }
+  const exports = await loading;
   if (!exports) return false;
   active = { backend, memory, kernels: exports as unknown as DecodeKernels };
   return true;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-const RMS_EPS = 1e-6;
+/** RMSNorm's epsilon (the fused decode step uses the same). */
+export const RMS_EPS = 1e-6;
 
 /**
  * RMSNorm `x / sqrt(mean(x²) + eps) · w` over the last axis, with a hand-written gradient
