@@ -2,7 +2,8 @@
 // `pnpm build && node bench/paired-workers.mjs [--rounds 8] [--eval-envs 16,32] [--ppo-envs 16]
 // [--weights DIR|none]`. tfjs:tiny on gym-cards/NumberLine-v0 with chain-of-thought replies,
 // starting from the committed SFT checkpoint `results/runs/nl-sft-r2` (`none`: fresh weights). Each round runs, first
-// in-process (the main thread's own policy, `workers: 1`) and then on 2 worker threads:
+// in-process (the main thread's own policy, `workers: 1`) and then on 2 replicas (the main
+// thread and one worker thread):
 //   - one SFT optimizer step (batch 8 in chunks of 4);
 //   - one evaluation per `--eval-envs` count E (E envs stepped together, E episodes, ≤ 48 tokens
 //     and ≤ 4 steps each): episodes/s;
@@ -81,10 +82,10 @@ async function setup(mode, from) {
       examples: part.map(({ prompt, target }) => ({ prompt, target })),
       batchTokens: tokens,
     }));
-    const { grads } = sumInChunkOrder(await replicas.gradients(chunks));
-    const tensors = grads.map((g, i) => tf.tensor(g, variables[i].shape, 'float32'));
-    await replicas.step(adam, tensors, 1e-4);
-    for (const t of tensors) t.dispose();
+    const { gradient } = sumInChunkOrder(await replicas.gradients(chunks));
+    const flat = tf.tensor1d(gradient);
+    await replicas.step(adam, flat, 1e-4);
+    flat.dispose();
   };
   return { mode, policy, replicas, adam, sftStep };
 }

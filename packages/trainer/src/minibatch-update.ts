@@ -1,10 +1,11 @@
 import { Rng } from '@rl4vlm/env';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Adam } from './adam.js';
 import type { PpoConfig } from './config.js';
 import type { GradientAccumulator } from './grads.js';
 import type { ProgressCallback } from './metrics.js';
 import { type ChunkGradients, chunksOf, type RlChunk, sumInChunkOrder } from './replicas/chunk-gradients.js';
+import { tensorOfCopy } from './replicas/read-into.js';
 import type { Replicas } from './replicas/replicas.js';
 import type { RolloutSample } from './rollout.js';
 import type { ScoredColumns } from './score-experience.js';
@@ -17,8 +18,6 @@ export interface MinibatchUpdateOptions {
    * (`startOptimizer`): they compute the minibatch gradients and each takes every optimizer step.
    */
   replicas: Pick<Replicas, 'gradients' | 'step'>;
-  /** The main policy's trainable variables, which `adam` updates. */
-  variables: readonly tf.Variable[];
   samples: readonly RolloutSample[];
   columns: ScoredColumns;
   advantages: readonly number[];
@@ -69,7 +68,7 @@ export interface MinibatchUpdateResult {
  *      every `gradAccumSteps` minibatches: clip by global norm, Adam step at `lr`
  */
 export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<MinibatchUpdateResult> {
-  const { samples, columns, rl, variables, accumulator, adam, lr, log, replicas } = o;
+  const { samples, columns, rl, accumulator, adam, lr, log, replicas } = o;
   const u = o.update;
   const trainable = samples.map((_, i) => i).filter((i) => samples[i]!.responseTokenIds.length > 0);
   const sums = {
@@ -95,7 +94,7 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         `update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`,
       );
     } else {
-      await replicas.step(adam, taken.grads, lr);
+      await replicas.step(adam, taken.grads[0] as tf.Tensor1D, lr);
       optimizerSteps += 1;
       gradNorms.push(taken.norm);
     }
@@ -148,7 +147,7 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
       const chunks = group[k]!;
       const parts = results.slice(offset, offset + chunks.length);
       offset += chunks.length;
-      const { loss, grads: arrays } = sumInChunkOrder(parts);
+      const { loss, gradient } = sumInChunkOrder(parts);
       const [pl, vl, ent, kl, akl, cf, guard] = weightedStats(parts, chunks);
       if (rl.targetKl !== null && akl! > 1.5 * rl.targetKl) {
         // Too far from the rollout policy: drop this gradient and end the update here.
@@ -162,9 +161,10 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         skippedMinibatches += 1;
         log(`update ${u + 1}/${rl.numUpdates}: non-finite loss (${loss}) on a minibatch; it is skipped`);
       } else {
-        const grads = arrays.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
-        accumulator.add(grads);
-        for (const g of grads) g.dispose();
+        // One flat gradient over every variable (in variable order), as Adam steps it.
+        const flat = tensorOfCopy(gradient);
+        accumulator.add([flat]);
+        flat.dispose();
         sums.policyLoss += pl!;
         sums.valueLoss += vl!;
         sums.entropy += ent!;

@@ -11,6 +11,7 @@ import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
 import { chunksOf, sftLoss, sumInChunkOrder, targetTokenIds } from './replicas/chunk-gradients.js';
+import { tensorOfCopy } from './replicas/read-into.js';
 import { LocalReplicas, type Replicas, ReplicatedPolicy, writeWorkerMemory } from './replicas/replicas.js';
 import type { TfTrainablePolicy } from './scoring.js';
 import { deriveSeed, SeedStream } from './seeds.js';
@@ -304,13 +305,14 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
         );
         const reduced = sumInChunkOrder(chunkResults);
         const loss = reduced.loss;
-        const grads = reduced.grads.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
+        // One flat gradient over every variable (in variable order), as Adam steps it.
+        const grads = [tensorOfCopy(reduced.gradient)];
         const lr = learningRateAt(schedule, step);
         if (Number.isFinite(loss)) {
           accumulator.add(grads);
           const taken = accumulator.take(config.maxGradNorm)!;
           if (Number.isFinite(taken.norm)) {
-            await replicas.step(adam, taken.grads, lr);
+            await replicas.step(adam, taken.grads[0] as tf.Tensor1D, lr);
             losses.push(loss);
           } else {
             skipped += 1;

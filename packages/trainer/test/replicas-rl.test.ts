@@ -175,7 +175,7 @@ describe('RL on worker-thread replicas', () => {
       onProgress: (e) => {
         if (e.phase === 'rollout' && e.update === 1 && e.done === 1 && !killedAt) {
           killedAt = Date.now();
-          void pool.threads[1]!.terminate();
+          void pool.threads[0]!.terminate(); // worker 1 (worker 0 is the main thread)
         }
       },
     }).catch((e: unknown) => e);

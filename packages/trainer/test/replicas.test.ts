@@ -132,10 +132,10 @@ describe('worker-thread replicas', () => {
       batchTokens: 60,
     }));
     const stepOn = async (replicas: Replicas) => {
-      const { grads } = sumInChunkOrder(await replicas.gradients(chunks));
-      const tensors = grads.map((g, i) => tf.tensor(g, variables[i]!.shape, 'float32'));
-      await replicas.step(adam, tensors, 1e-3);
-      for (const t of tensors) t.dispose();
+      const { gradient } = sumInChunkOrder(await replicas.gradients(chunks));
+      const flat = tf.tensor1d(gradient);
+      await replicas.step(adam, flat, 1e-3);
+      flat.dispose();
     };
     try {
       // One step on the main policy alone, then weights and optimizer state handed over: as on resume.
@@ -154,6 +154,13 @@ describe('worker-thread replicas', () => {
       expect(adam.steps).toBe(4);
       const handled = [...pool.busyMs.keys()].map((k) => k.split(':')[1]).sort();
       expect(new Set(handled)).toEqual(new Set(['gradients', 'step', 'weightsHash']));
+      // 2 replicas are the main thread (worker 0, which computed a share) and one thread.
+      expect(pool.threads).toHaveLength(1);
+      expect(pool.busyMs.get('0:gradients')).toBeGreaterThan(0);
+      expect(pool.busyMs.get('1:gradients')).toBeGreaterThan(0);
+      expect(pool.description).toMatch(
+        /^2 replicas: the main thread and 1 worker thread \(tensor backend: \w+\)$/,
+      );
     } finally {
       adam.dispose();
       await pool.close();
@@ -217,7 +224,7 @@ describe('worker-thread replicas', () => {
     const chunks = [0, 1, 2, 3].map((i) => ({ kind: 'sft' as const, examples: [data[i]!], batchTokens: 40 }));
     const started = Date.now();
     const call = pool.gradients(chunks);
-    setTimeout(() => void pool.threads[1]!.terminate(), 50);
+    setTimeout(() => void pool.threads[0]!.terminate(), 50); // worker 1 (worker 0 is the main thread)
     const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplicaFailedError);
     expect((error as ReplicaFailedError).worker).toBe(1);
@@ -226,6 +233,27 @@ describe('worker-thread replicas', () => {
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     await expect(pool.generate([data[0]!.prompt])).rejects.toBe(error); // the pool stays failed
+    await allExited(pool);
+    policy.dispose();
+  }, 60_000);
+
+  it("an error in the main thread's share fails the pool as a thread's would: worker 0, the phase, threads ended", async () => {
+    const policy = await TfjsPolicy.create('tiny');
+    const pool = await WorkerPool.start({
+      workers: 2,
+      policy,
+      policyModules: [policyTfjs],
+      policyId: 'tfjs:tiny',
+    });
+    pool.phase = 'eval';
+    const good = { text: 'USER: where? ASSISTANT:', images: [] };
+    const bad = { text: 'USER: <image> where? ASSISTANT:', images: [] };
+    const error = await pool.generate([bad, good], { maxNewTokens: 2, seed: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplicaFailedError);
+    expect((error as Error).message).toMatch(
+      /^Worker 0 of 2 failed during eval: its generate share on the main thread threw: .*'<image>' placeholder/,
+    );
+    await expect(pool.generate([good, good])).rejects.toBe(error); // the pool stays failed
     await allExited(pool);
     policy.dispose();
   }, 60_000);

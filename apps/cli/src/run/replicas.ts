@@ -5,7 +5,7 @@ import type { PluginRegistry } from '../plugins/index.js';
 /** A policy whose generation runs on `workers` replicas when it can be copied, and how to stop them. */
 export interface PolicyOnWorkers {
   policy: VlmPolicy;
-  /** E.g. `2 worker threads (tensor backend: wasm)`, or why it runs in-process. */
+  /** E.g. `2 replicas: the main thread and 1 worker thread (tensor backend: wasm)`, or why it runs in-process. */
   description: string;
   replicas?: Replicas;
   close(): Promise<void>;

@@ -17,10 +17,16 @@ export type WorkerRequest = { id: number } & (
   | { type: 'init'; setup: ReplicaSetup }
   | { type: 'weights'; bytes: Uint8Array }
   | { type: 'optimizer'; settings: AdamSettings; learningRateScales: number[]; state: AdamState }
+  /** `gradients` is a view on a SharedArrayBuffer the main thread reuses: read it before replying. */
   | { type: 'step'; gradients: Float32Array; learningRate: number }
   | { type: 'generate'; prompts: Prompt[]; options: GenerateOptions }
   | { type: 'rlLoss'; spec: RlLossSpec }
-  | { type: 'gradients'; chunks: GradientChunk[] }
+  /**
+   * Chunk `i`'s gradient is written into values `[i·P, (i + 1)·P)` of the worker's gradient
+   * area (P: the gradient's size), a SharedArrayBuffer the main thread reads: sent when it is
+   * new or grown, else the worker's last one is used.
+   */
+  | { type: 'gradients'; chunks: GradientChunk[]; area?: SharedArrayBuffer }
   | { type: 'score'; chunks: ScoreItem[][]; temperature: number }
   | { type: 'memory' }
   | { type: 'weightsHash' }

@@ -7,9 +7,11 @@ import {
   type ChunkGradients,
   computeChunkGradients,
   type GradientChunk,
+  gradientSize,
   type RlLoss,
   type RlLossSpec,
 } from './chunk-gradients.js';
+import { ReusedBuffers } from './read-into.js';
 
 /** What {@link Replicas.score} returns, in item order. */
 export interface Scored {
@@ -28,8 +30,8 @@ export interface ReplicaMemory {
 }
 
 /**
- * Copies of the policy that do the data-parallel work of a run: generation for a batch of
- * prompts (each replica answers a contiguous shard) and gradients of minibatch chunks. The main
+ * Copies of the policy that do the data-parallel work of a run (the main thread's policy is one
+ * of them): generation for a batch of prompts (each replica answers a contiguous shard) and gradients of minibatch chunks. The main
  * thread sums the chunk gradients in chunk order and {@link step} applies the same optimizer
  * step to the main policy and to every replica (each with its own copy of the optimizer), so
  * replicas stay bit-identical without weights being copied; {@link syncWeights} copies them only
@@ -38,7 +40,7 @@ export interface ReplicaMemory {
 export interface Replicas {
   /** How many replicas work in parallel (1 for {@link LocalReplicas}). */
   readonly size: number;
-  /** What a log line calls them, e.g. `2 worker threads`. */
+  /** What a log line calls them, e.g. `2 replicas: the main thread and 1 worker thread`. */
   readonly description: string;
   /** The run phase errors are reported in (`sft`, `rollout`, `update`, `eval`); set by the caller. */
   phase: string;
@@ -49,7 +51,10 @@ export interface Replicas {
    * rebuilt from `spec` on each worker (the algorithm's id, plugin modules and settings).
    */
   setRlLoss(spec: RlLossSpec, local: RlLoss): Promise<void>;
-  /** Each chunk's loss and gradients, in chunk order. */
+  /**
+   * Each chunk's loss and gradients, in chunk order. The gradients live in buffers the replicas
+   * reuse: read (or sum) them before the next call, which overwrites them.
+   */
   gradients(chunks: readonly GradientChunk[]): Promise<ChunkGradients[]>;
   /**
    * Per-token log-probs (trimmed to each response) and values without gradients, scored in fixed
@@ -64,10 +69,11 @@ export interface Replicas {
    */
   startOptimizer(adam: Adam): Promise<void>;
   /**
-   * One optimizer step with `grads` (in variable order) at `learningRate`: `adam` updates the
-   * main policy and every replica applies the same step to its own weights, on the same bits.
+   * One optimizer step with `gradient` (every variable's, flat in variable order) at
+   * `learningRate`: `adam` updates the main policy and every replica applies the same step to
+   * its own weights, on the same bits.
    */
-  step(adam: Adam, grads: readonly tf.Tensor[], learningRate: number): Promise<void>;
+  step(adam: Adam, gradient: tf.Tensor1D, learningRate: number): Promise<void>;
   /** Memory per worker thread (none in-process). */
   memory(): Promise<ReplicaMemory[]>;
   /** Stops the replicas (threads are ended); safe to call twice. */
@@ -80,9 +86,11 @@ export class LocalReplicas implements Replicas {
   readonly description: string;
   phase = 'run';
   private rlLoss: RlLoss | undefined;
+  private readonly buffers: ReusedBuffers;
 
   constructor(private readonly policy: TfTrainablePolicy) {
     this.description = `1 worker, in-process (tensor backend: ${tf.getBackend()})`;
+    this.buffers = new ReusedBuffers(gradientSize(policy));
   }
 
   generate(prompts: readonly Prompt[], options?: GenerateOptions): Promise<Generation[]> {
@@ -94,7 +102,7 @@ export class LocalReplicas implements Replicas {
   }
 
   async gradients(chunks: readonly GradientChunk[]): Promise<ChunkGradients[]> {
-    return chunks.map((c) => computeChunkGradients(this.policy, c, this.rlLoss));
+    return chunks.map((c, i) => computeChunkGradients(this.policy, c, this.rlLoss, this.buffers.at(i)));
   }
 
   async score(
@@ -108,8 +116,8 @@ export class LocalReplicas implements Replicas {
 
   async startOptimizer(_adam: Adam): Promise<void> {}
 
-  async step(adam: Adam, grads: readonly tf.Tensor[], learningRate: number): Promise<void> {
-    adam.apply(grads, learningRate);
+  async step(adam: Adam, gradient: tf.Tensor1D, learningRate: number): Promise<void> {
+    adam.applyFlat(gradient, learningRate);
   }
 
   /** None: there is no worker thread (the process's own memory is the replica's). */

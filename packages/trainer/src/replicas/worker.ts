@@ -1,6 +1,6 @@
 /**
- * The worker-thread side of {@link WorkerPool}: one policy replica with its own TensorFlow.js
- * engine. It builds the policy from the plugin modules it is told, loads the main thread's
+ * The worker-thread side of {@link WorkerPool}: one policy replica (worker 1 … N − 1; the main
+ * thread's policy is worker 0) with its own TensorFlow.js engine. It builds the policy from the plugin modules it is told, loads the main thread's
  * weights, then answers requests one at a time (see `protocol.ts`).
  */
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { type Algorithm, validateAlgorithmManifest } from '../algorithm.js';
 import { builtinAlgorithms } from '../algorithms/index.js';
 import { lossFor } from '../rl-loop.js';
 import { scoreNoGrad, type TfTrainablePolicy } from '../scoring.js';
-import { computeChunkGradients, type RlLoss, type RlLossSpec } from './chunk-gradients.js';
+import { computeChunkGradients, gradientSize, type RlLoss, type RlLossSpec } from './chunk-gradients.js';
 import type { ReplicaSetup, WorkerReply, WorkerRequest } from './protocol.js';
 
 if (!parentPort) throw new Error('replicas/worker.js is a worker-thread module; the WorkerPool starts it');
@@ -22,6 +22,8 @@ let policy: TfTrainablePolicy | undefined;
 let rlLoss: RlLoss | undefined;
 /** The replica's copy of the run's optimizer: it takes the same steps as the main thread's. */
 let adam: Adam | undefined;
+/** Where this worker writes chunk gradients; the main thread reads them there (no copy, no transfer). */
+let gradientArea: SharedArrayBuffer | undefined;
 
 /** The manifest a plugin module exports (default, CommonJS-wrapped default, or a named one). */
 function manifestOf(mod: Record<string, unknown>): unknown {
@@ -108,8 +110,16 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return need().generate(request.prompts, request.options);
     case 'rlLoss':
       return setRlLoss(request.spec);
-    case 'gradients':
-      return request.chunks.map((c) => computeChunkGradients(need(), c, rlLoss));
+    case 'gradients': {
+      if (request.area) gradientArea = request.area;
+      const size = gradientSize(need());
+      if (!gradientArea || gradientArea.byteLength < request.chunks.length * size * 4)
+        throw new Error(`the gradient area does not hold ${request.chunks.length} chunks`);
+      const area = gradientArea;
+      return request.chunks.map((c, i) =>
+        computeChunkGradients(need(), c, rlLoss, new Float32Array(area, i * size * 4, size)),
+      );
+    }
     case 'score':
       return request.chunks.map((items) =>
         scoreNoGrad(need(), items, { temperature: request.temperature, batchSize: items.length }),
@@ -133,12 +143,6 @@ port.on('message', (request: WorkerRequest) => {
       const err = e instanceof Error ? e : new Error(String(e));
       reply = { id: request.id, ok: false, error: { message: err.message, stack: err.stack } };
     }
-    const transfer =
-      reply.ok && request.type === 'gradients'
-        ? (reply.result as { grads: Float32Array[] }[]).flatMap((r) =>
-            r.grads.map((g) => g.buffer as ArrayBuffer),
-          )
-        : [];
-    port.postMessage(reply, transfer);
+    port.postMessage(reply);
   });
 });
