@@ -171,7 +171,7 @@ export function computeChunkGradients(
     });
   };
   const { loss, grads } = lossAndGrads(lossFn, variables);
-  const flat = flattenGradients(grads);
+  const flat = tf.tidy(() => flattenGradients(grads)); // tidy: the reshaped views would keep the gradients alive
   for (const g of grads) g.dispose();
   const gradient = readInto(flat, into ?? new Float32Array(flat.size));
   flat.dispose();
