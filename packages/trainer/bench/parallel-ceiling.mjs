@@ -59,7 +59,9 @@ if (isMainThread) {
       );
     }
     const sorted = [...ratios].sort((a, b) => a - b);
-    console.log(`${kind.padEnd(9)} median ×${sorted[Math.floor(sorted.length / 2)].toFixed(2)} (ideal ×${n})`);
+    console.log(
+      `${kind.padEnd(9)} median ×${sorted[Math.floor(sorted.length / 2)].toFixed(2)} (ideal ×${n})`,
+    );
   }
 } else {
   let work;

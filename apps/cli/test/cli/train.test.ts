@@ -51,7 +51,9 @@ describe('rl4vlm train → resume → report (smoke, tiny model)', () => {
     expect(saved.ppo.numUpdates).toBe(2);
     expect(saved.plugins).toContain('rl4vlm-plugin-tic-tac-toe');
     // Two policy replicas on worker threads, named with the tensor backend; the count is saved.
-    expect(first.stderr).toMatch(/workers: 2 replicas: the main thread and 1 worker thread \(tensor backend: \w+\)/);
+    expect(first.stderr).toMatch(
+      /workers: 2 replicas: the main thread and 1 worker thread \(tensor backend: \w+\)/,
+    );
     expect(saved.workers).toBe(2);
     expect(JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).workers).toBe(2);
     expect(readMetrics(path.join(runDir, 'metrics.jsonl')).some((m) => m.phase === 'workers')).toBe(true);
