@@ -1,6 +1,6 @@
 import { Rng } from '@rl4vlm/env';
-import type * as tf from '@tensorflow/tfjs-core';
-import type { Adam } from './adam.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { type Adam, flattenGradients, unflattenGradients } from './adam.js';
 import type { PpoConfig } from './config.js';
 import type { GradientAccumulator } from './grads.js';
 import type { ProgressCallback } from './metrics.js';
@@ -18,6 +18,8 @@ export interface MinibatchUpdateOptions {
    * (`startOptimizer`): they compute the minibatch gradients and each takes every optimizer step.
    */
   replicas: Pick<Replicas, 'gradients' | 'step'>;
+  /** The main policy's trainable variables, which `adam` updates. */
+  variables: readonly tf.Variable[];
   samples: readonly RolloutSample[];
   columns: ScoredColumns;
   advantages: readonly number[];
@@ -68,7 +70,7 @@ export interface MinibatchUpdateResult {
  *      every `gradAccumSteps` minibatches: clip by global norm, Adam step at `lr`
  */
 export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<MinibatchUpdateResult> {
-  const { samples, columns, rl, accumulator, adam, lr, log, replicas } = o;
+  const { samples, columns, rl, variables, accumulator, adam, lr, log, replicas } = o;
   const u = o.update;
   const trainable = samples.map((_, i) => i).filter((i) => samples[i]!.responseTokenIds.length > 0);
   const sums = {
@@ -94,7 +96,9 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         `update ${u + 1}/${rl.numUpdates}: non-finite gradient norm (${taken.norm}); optimizer step skipped`,
       );
     } else {
-      await replicas.step(adam, taken.grads[0] as tf.Tensor1D, lr);
+      const gradient = tf.tidy(() => flattenGradients(taken.grads));
+      await replicas.step(adam, gradient, lr);
+      gradient.dispose();
       optimizerSteps += 1;
       gradNorms.push(taken.norm);
     }
@@ -161,10 +165,10 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         skippedMinibatches += 1;
         log(`update ${u + 1}/${rl.numUpdates}: non-finite loss (${loss}) on a minibatch; it is skipped`);
       } else {
-        // One flat gradient over every variable (in variable order), as Adam steps it.
         const flat = tensorOfCopy(gradient);
-        accumulator.add([flat]);
-        flat.dispose();
+        const grads = unflattenGradients(flat, variables);
+        accumulator.add(grads);
+        tf.dispose([flat, ...grads]);
         sums.policyLoss += pl!;
         sums.valueLoss += vl!;
         sums.entropy += ent!;

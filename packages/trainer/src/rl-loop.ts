@@ -330,6 +330,7 @@ export async function runRl(options: RunRlOptions): Promise<RlResult> {
       replicas.phase = `${algorithm.id} update ${u + 1}/${config.numUpdates} optimisation`;
       const result = await minibatchUpdate({
         replicas,
+        variables,
         samples,
         columns,
         advantages: advantage.advantages,

@@ -4,7 +4,7 @@ import type { Info, Prompt } from '@rl4vlm/env';
 import { isInvalidReply, Rng } from '@rl4vlm/env';
 import type { VlmPolicy } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam } from './adam.js';
+import { Adam, flattenGradients, unflattenGradients } from './adam.js';
 import { loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
 import { resolveSftConfig, type SftConfigInput } from './config.js';
 import { GradientAccumulator } from './grads.js';
@@ -305,14 +305,17 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
         );
         const reduced = sumInChunkOrder(chunkResults);
         const loss = reduced.loss;
-        // One flat gradient over every variable (in variable order), as Adam steps it.
-        const grads = [tensorOfCopy(reduced.gradient)];
+        const flat = tensorOfCopy(reduced.gradient);
+        const grads = unflattenGradients(flat, variables);
+        flat.dispose();
         const lr = learningRateAt(schedule, step);
         if (Number.isFinite(loss)) {
           accumulator.add(grads);
           const taken = accumulator.take(config.maxGradNorm)!;
           if (Number.isFinite(taken.norm)) {
-            await replicas.step(adam, taken.grads[0] as tf.Tensor1D, lr);
+            const gradient = tf.tidy(() => flattenGradients(taken.grads));
+            await replicas.step(adam, gradient, lr);
+            gradient.dispose();
             losses.push(loss);
           } else {
             skipped += 1;
