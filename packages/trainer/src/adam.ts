@@ -12,22 +12,6 @@ export function flattenGradients(grads: readonly tf.Tensor[]): tf.Tensor1D {
   return tf.concat(grads.map((x) => tf.reshape(x, [-1]))) as tf.Tensor1D;
 }
 
-/**
- * One flat gradient (in variable order, as {@link flattenGradients} lays it out) cut back into one
- * tensor per variable. Clipping norms are summed per variable, as they always were, so a run's
- * bits do not depend on whether its gradient travelled flat.
- */
-export function unflattenGradients(flat: tf.Tensor1D, variables: readonly tf.Variable[]): tf.Tensor[] {
-  return tf.tidy(() =>
-    tf
-      .split(
-        flat,
-        variables.map((v) => v.size),
-      )
-      .map((part, i) => tf.reshape(part, variables[i]!.shape)),
-  );
-}
-
 /** A serialisable snapshot of {@link Adam}: the step count and both moments per variable, in variable order. */
 export interface AdamState {
   step: number;

@@ -1,11 +1,11 @@
 import { Rng } from '@rl4vlm/env';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Adam, flattenGradients, unflattenGradients } from './adam.js';
+import { type Adam, flattenGradients } from './adam.js';
 import type { PpoConfig } from './config.js';
 import type { GradientAccumulator } from './grads.js';
 import type { ProgressCallback } from './metrics.js';
 import { type ChunkGradients, chunksOf, type RlChunk, sumInChunkOrder } from './replicas/chunk-gradients.js';
-import { tensorOfCopy } from './replicas/read-into.js';
+import { tensorsOfCopy } from './replicas/read-into.js';
 import type { Replicas } from './replicas/replicas.js';
 import type { RolloutSample } from './rollout.js';
 import type { ScoredColumns } from './score-experience.js';
@@ -165,10 +165,9 @@ export async function minibatchUpdate(o: MinibatchUpdateOptions): Promise<Miniba
         skippedMinibatches += 1;
         log(`update ${u + 1}/${rl.numUpdates}: non-finite loss (${loss}) on a minibatch; it is skipped`);
       } else {
-        const flat = tensorOfCopy(gradient);
-        const grads = unflattenGradients(flat, variables);
+        const grads = tensorsOfCopy(gradient, variables);
         accumulator.add(grads);
-        tf.dispose([flat, ...grads]);
+        tf.dispose(grads);
         sums.policyLoss += pl!;
         sums.valueLoss += vl!;
         sums.entropy += ent!;

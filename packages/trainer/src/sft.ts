@@ -4,14 +4,14 @@ import type { Info, Prompt } from '@rl4vlm/env';
 import { isInvalidReply, Rng } from '@rl4vlm/env';
 import type { VlmPolicy } from '@rl4vlm/policy';
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, flattenGradients, unflattenGradients } from './adam.js';
+import { Adam, flattenGradients } from './adam.js';
 import { loadAdamState, saveAdamState, writeCheckpoint } from './checkpoint.js';
 import { resolveSftConfig, type SftConfigInput } from './config.js';
 import { GradientAccumulator } from './grads.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { MetricsRecord, MetricsSink, ProgressCallback } from './metrics.js';
 import { chunksOf, sftLoss, sumInChunkOrder, targetTokenIds } from './replicas/chunk-gradients.js';
-import { tensorOfCopy } from './replicas/read-into.js';
+import { tensorsOfCopy } from './replicas/read-into.js';
 import { LocalReplicas, type Replicas, ReplicatedPolicy, writeWorkerMemory } from './replicas/replicas.js';
 import type { TfTrainablePolicy } from './scoring.js';
 import { deriveSeed, SeedStream } from './seeds.js';
@@ -305,9 +305,7 @@ export async function runSft(options: RunSftOptions): Promise<SftResult> {
         );
         const reduced = sumInChunkOrder(chunkResults);
         const loss = reduced.loss;
-        const flat = tensorOfCopy(reduced.gradient);
-        const grads = unflattenGradients(flat, variables);
-        flat.dispose();
+        const grads = tensorsOfCopy(reduced.gradient, variables);
         const lr = learningRateAt(schedule, step);
         if (Number.isFinite(loss)) {
           accumulator.add(grads);

@@ -7,11 +7,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { TfjsPolicy } from '@rl4vlm/policy-tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReusedBuffers, readInto, tensorOfCopy } from '../src/replicas/read-into.js';
+import { ReusedBuffers, readInto, tensorsOfCopy } from '../src/replicas/read-into.js';
 
 const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 1e-3);
 
-describe.each(['wasm', 'cpu'])('readInto and tensorOfCopy on the %s backend', (backend) => {
+describe.each(['wasm', 'cpu'])('readInto and tensorsOfCopy on the %s backend', (backend) => {
   afterAll(async () => {
     await tf.setBackend('wasm');
   });
@@ -33,15 +33,19 @@ describe.each(['wasm', 'cpu'])('readInto and tensorOfCopy on the %s backend', (b
     tf.dispose([t, ints]);
   });
 
-  it('tensorOfCopy: overwriting the source afterwards leaves the tensor as it was', async () => {
+  it('tensorsOfCopy: one tensor per variable, in order and shape; overwriting the source afterwards changes none', async () => {
     await tf.setBackend(backend);
+    const variables = [tf.variable(tf.zeros([10, 20])), tf.variable(tf.zeros([800]))];
     const source = values.slice();
-    const t = tensorOfCopy(source);
-    const kept = tf.keep(tf.clone(t)); // what GradientAccumulator.add holds on to
+    const parts = tensorsOfCopy(source, variables);
+    const kept = parts.map((t) => tf.keep(tf.clone(t))); // what GradientAccumulator.add holds on to
     source.fill(7);
-    expect([...(t.dataSync() as Float32Array)]).toEqual([...values]);
-    expect([...(kept.dataSync() as Float32Array)]).toEqual([...values]);
-    tf.dispose([t, kept]);
+    expect(parts.map((t) => t.shape)).toEqual([[10, 20], [800]]);
+    for (const list of [parts, kept]) {
+      expect([...(list[0]!.dataSync() as Float32Array)]).toEqual([...values.subarray(0, 200)]);
+      expect([...(list[1]!.dataSync() as Float32Array)]).toEqual([...values.subarray(200)]);
+    }
+    tf.dispose([...parts, ...kept, ...variables]);
   });
 });
 

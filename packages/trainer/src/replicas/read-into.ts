@@ -52,10 +52,18 @@ export class ReusedBuffers {
 }
 
 /**
- * A 1-D tensor of `values` as they are now, safe to overwrite `values` afterwards: the wasm
- * backend copies into its heap on creation; other backends (cpu, webgl) may keep the array
- * itself, so they are given a copy.
+ * One flat gradient (in variable order, as `flattenGradients` lays it out) as one tensor per
+ * variable, each a copy of its part of `values` made now (so `values` may be overwritten after):
+ * the wasm backend copies into its heap on creation, other backends (cpu, webgl) may keep the
+ * array itself, so they are given copies. Clipping norms are then summed per variable, as they
+ * always were, so a run's bits do not depend on the gradient having travelled flat.
  */
-export function tensorOfCopy(values: Float32Array): tf.Tensor1D {
-  return tf.tensor1d(wasmHeapOf(tf.backend()) ? values : values.slice());
+export function tensorsOfCopy(values: Float32Array, variables: readonly tf.Variable[]): tf.Tensor[] {
+  const copies = !wasmHeapOf(tf.backend());
+  let at = 0;
+  return variables.map((v) => {
+    const part = values.subarray(at, at + v.size);
+    at += v.size;
+    return tf.tensor(copies ? part.slice() : part, v.shape, 'float32');
+  });
 }
