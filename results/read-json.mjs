@@ -28,10 +28,10 @@ export function jsonExists(file) {
   return existsSync(file) || existsSync(`${file}.gz`);
 }
 
-/** `file` parsed as JSON (or `file.gz` unpacked and parsed); a missing or damaged file is an error naming it. */
+/** `file` parsed as JSON (or `file.gz` unpacked and parsed; a `.gz` path named directly is unpacked too); a missing or damaged file is an error naming it. */
 export function readJson(file) {
-  const packed = !existsSync(file) && existsSync(`${file}.gz`);
-  const name = packed ? `${file}.gz` : file;
+  const packed = file.endsWith('.gz') || (!existsSync(file) && existsSync(`${file}.gz`));
+  const name = packed && !file.endsWith('.gz') ? `${file}.gz` : file;
   let text;
   try {
     text = packed ? gunzipSync(readFileSync(name)).toString('utf8') : readFileSync(name, 'utf8');
