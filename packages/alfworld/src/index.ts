@@ -62,6 +62,7 @@ export { ALFWORLD_COT_LAMBDA, type AlfworldTextOptions, alfworldText } from './t
 export { type ExpertReplyOptions, writeExpertReply } from './text/expert-reply.js';
 export {
   ACTION_TAIL_CHARS,
+  NO_MATCH_POLICIES,
   type NoMatchPolicy,
   type ParseAlfworldOptions,
   parseAlfworldAction,

@@ -42,6 +42,44 @@ describe('parseAlfworldAction', () => {
     });
   });
 
+  it('plays the nearest admissible command with onNoMatch: closest (edit distance, then list order)', () => {
+    const here = [
+      'examine cabinet 1',
+      'go to drawer 1',
+      'go to fridge 1',
+      'inventory',
+      'look',
+      'open cabinet 1',
+    ];
+    const closest = { onNoMatch: 'closest' } as const;
+    // Wrong number: the one-character miss wins over every other command.
+    expect(parseAlfworldAction('{"thoughts": "t", "action": "open cabinet 2"}', here, closest)).toBe(
+      'open cabinet 1',
+    );
+    // A garbled receptacle; the thought's words outside the action value do not count.
+    expect(
+      parseAlfworldAction('{"thoughts": "go to fridge 1", "action": "go to drawer vase 1"}', here, closest),
+    ).toBe('go to drawer 1');
+    // No "action" key: the last 30 characters are the value.
+    expect(parseAlfworldAction('I will now just lok', here, closest)).toBe('look');
+    // An exact match is still read as before, and other policies are unchanged.
+    expect(parseAlfworldAction('{"action": "go to fridge 1"}', here, closest)).toBe('go to fridge 1');
+    expect(parseAlfworldAction('{"action": "open cabinet 2"}', here)).toBe('{"action": "open cabinet 2"}');
+    // Every non-empty reply becomes an admissible command (property).
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (reply) => {
+        fc.pre(reply.trim() !== '');
+        expect(here).toContain(parseAlfworldAction(reply, here, closest));
+      }),
+    );
+  });
+
+  it('names the allowed onNoMatch values when given another', () => {
+    expect(() => alfworldText({ onNoMatch: 'nearest' as never })).toThrow(
+      /onNoMatch must be one of 'raw', 'invalid', 'closest', got "nearest"/,
+    );
+  });
+
   it('calls an empty reply invalid, so TextEnv plays a random admissible command', () => {
     expect(parseAlfworldAction('  ', CABINETS)).toEqual({ invalid: 'empty reply: no action given' });
   });

@@ -1,6 +1,6 @@
 import type { Info, InvalidReply, Prompt, TextInterface } from '@rl4vlm/env';
 import type { AlfworldObservation } from '../observation.js';
-import { type NoMatchPolicy, parseAlfworldAction } from './parse-action.js';
+import { NO_MATCH_POLICIES, type NoMatchPolicy, parseAlfworldAction } from './parse-action.js';
 import { alfworldPrompt } from './prompt.js';
 
 /**
@@ -13,7 +13,7 @@ export const ALFWORLD_COT_LAMBDA = 0.2;
 export interface AlfworldTextOptions {
   /** The CoT prompt (default) or the action-only ablation. */
   cot?: boolean;
-  /** What a reply with no admissible command becomes (default `raw`, as RL4VLM). */
+  /** What a reply with no admissible command becomes (default `raw`, as RL4VLM; `invalid`; `closest`). */
   onNoMatch?: NoMatchPolicy;
   [key: string]: unknown;
 }
@@ -33,9 +33,9 @@ export function alfworldText({
   cot = true,
   onNoMatch = 'raw',
 }: AlfworldTextOptions = {}): TextInterface<AlfworldObservation, string> {
-  if (onNoMatch !== 'raw' && onNoMatch !== 'invalid') {
+  if (!NO_MATCH_POLICIES.includes(onNoMatch)) {
     throw new RangeError(
-      `alfworldText onNoMatch must be 'raw' or 'invalid', got ${JSON.stringify(onNoMatch)}`,
+      `alfworldText onNoMatch must be one of ${NO_MATCH_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(onNoMatch)}`,
     );
   }
   return {
