@@ -30,8 +30,8 @@ export function jsonExists(file) {
 
 /** `file` parsed as JSON (or `file.gz` unpacked and parsed; a `.gz` path named directly is unpacked too); a missing or damaged file is an error naming it. */
 export function readJson(file) {
-  const packed = file.endsWith('.gz') || (!existsSync(file) && existsSync(`${file}.gz`));
-  const name = packed && !file.endsWith('.gz') ? `${file}.gz` : file;
+  const name = !existsSync(file) && existsSync(`${file}.gz`) ? `${file}.gz` : file;
+  const packed = name.endsWith('.gz');
   let text;
   try {
     text = packed ? gunzipSync(readFileSync(name)).toString('utf8') : readFileSync(name, 'utf8');
