@@ -1,9 +1,14 @@
 // Kernel profile of one training step and one KV-cache decode step (run `pnpm build` first).
 // Usage: node bench/profile.mjs [--preset tiny|small] [--batch 16] [--new 64] [--dist DIR] [--top 12]
+//          [--trainer DIR]
 // Every wasm kernel is wrapped to add up the CPU time of this process while it runs (CPU time,
 // not wall time: on a shared machine wall time also counts other people's work), by kernel name.
 // "outside kernels" is the rest of the step: JS between kernels (tape bookkeeping, masks, sampling).
-// --dist profiles another build (see compare.mjs), so before and after use the same script.
+// --dist profiles another build (see compare.mjs), so before and after use the same script;
+// --trainer DIR (a @rl4vlm/trainer package folder with its dist/) updates with that build's Adam,
+// the step a training run takes, instead of tfjs's `tf.train.adam`.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
 
@@ -12,6 +17,10 @@ const batch = Number(arg('batch', 16));
 const newTokens = Number(arg('new', 64));
 const top = Number(arg('top', 12));
 const dist = arg('dist');
+const trainerDir = arg('trainer');
+const trainerAdam = trainerDir
+  ? (await import(pathToFileURL(path.join(path.resolve(trainerDir), 'dist', 'index.js')).href)).Adam
+  : undefined;
 const { builtinCorpus, TfjsPolicy } = await loadBuild(dist);
 const policy = await TfjsPolicy.create(preset);
 
@@ -47,7 +56,7 @@ for (const kernel of tf.getKernelsForBackend(tf.getBackend())) {
 
 const prompts = benchPrompts(builtinCorpus, batch);
 const items = await sampledItems(policy, prompts, newTokens);
-const train = trainStep(policy, items);
+const train = trainStep(policy, items, trainerAdam);
 
 /** Runs `f` `reps` times: CPU µs per run in all and per kernel name. */
 async function measure(f, reps) {
@@ -94,7 +103,7 @@ function print(title, { total, kernels }) {
 train(); // warm-up: packs weights, grows the heap
 const replyTokens = items.reduce((n, it) => n + it.responseTokenIds.length, 0);
 print(
-  `${preset} training step (batch ${batch}, ${replyTokens} reply tokens, tfjs Adam)`,
+  `${preset} training step (batch ${batch}, ${replyTokens} reply tokens, ${trainerDir ? 'trainer' : 'tfjs'} Adam)`,
   await measure(train, 3),
 );
 

@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript kernels (assembly/gemm.ts, assembly/decode.ts) to assembly/<name>.wasm
+// Compiles the AssemblyScript kernels (assembly/gemm.ts, decode.ts, train.ts) to assembly/<name>.wasm
 // and writes their bytes as base64 into src/<name>-wasm-bytes.ts, so the package ships them without
 // a toolchain at install. Run after changing either: `pnpm --filter @rl4vlm/policy-tfjs build:gemm`.
 // `--check` compiles and fails when the committed files differ from the build.
@@ -74,4 +74,4 @@ export const ${constant} =
   }
 }
 
-for (const name of ['gemm', 'decode']) await build(name);
+for (const name of ['gemm', 'decode', 'train']) await build(name);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { QKV_HEADS, qkvHeadsKernelApplies } from './qkv-heads-kernel.js';
 
 /** RMSNorm's epsilon (the fused decode step uses the same). */
 export const RMS_EPS = 1e-6;
@@ -49,9 +50,27 @@ export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
  * The output of a fused q/k/v projection, `[B, T, 3·H·dh]`, as q, k and v `[B, H, T, dh]`, with
  * the rotary embedding applied to q and k on the way when `rotary` is given (its tables from
  * `rotaryTables(…, { qkv: true })`). One rank-4 transpose and one unstack for all three: the wasm
- * `Transpose` of rank 5 is ~100× slower than rank 4.
+ * `Transpose` of rank 5 is ~100× slower than rank 4. With rotary tables on the wasm backend, one
+ * pass of this package's {@link QKV_HEADS} kernel each way instead (the same bits).
  */
 export function splitQkv(
+  x: tf.Tensor,
+  heads: number,
+  rotary?: { cos: tf.Tensor; sin: tf.Tensor; rotate: tf.Tensor2D },
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (rotary && qkvHeadsKernelApplies(x.shape[2]! / 3 / heads)) {
+    const { cos, sin } = rotary;
+    return tf.engine().runKernel(QKV_HEADS, { x, cos, sin }, { heads }) as unknown as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
+  }
+  return splitQkvOps(x, heads, rotary);
+}
+
+/** {@link splitQkv} from tfjs ops only, on every backend. */
+export function splitQkvOps(
   x: tf.Tensor,
   heads: number,
   rotary?: { cos: tf.Tensor; sin: tf.Tensor; rotate: tf.Tensor2D },
