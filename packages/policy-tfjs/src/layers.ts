@@ -1,15 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { QKV_HEADS, qkvHeadsKernelApplies } from './qkv-heads-kernel.js';
+import {
+  QKV_HEADS,
+  RMS_NORM,
+  RMS_NORM_GRAD,
+  SWIGLU,
+  SWIGLU_GRAD,
+  trainKernelApplies,
+} from './train-kernels.js';
 
 /** RMSNorm's epsilon (the fused decode step uses the same). */
 export const RMS_EPS = 1e-6;
 
 /**
- * RMSNorm `x / sqrt(mean(x²) + eps) · w` over the last axis, with a hand-written gradient
- * (one fused expression instead of the ~10 ops autodiff records):
- * `dx = r·(g·w − x·r²·mean(g·w·x))`, `dw = Σ g·x·r`, where `r = 1/sqrt(mean(x²) + eps)`.
+ * RMSNorm `x / sqrt(mean(x²) + eps) · w` over the last axis. On the wasm backend one pass of this
+ * package's {@link RMS_NORM} kernel each way; elsewhere {@link rmsNormOps}.
  */
-export const rmsNorm: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(((
+export function rmsNorm(x: tf.Tensor, weight: tf.Tensor): tf.Tensor {
+  return trainKernelApplies(RMS_NORM, weight.shape[0]!) ? rmsNormKernel(x, weight) : rmsNormOps(x, weight);
+}
+
+const rmsNormKernel: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(((
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => {
+  save([x, weight]);
+  return {
+    value: tf.engine().runKernel(RMS_NORM, { x, weight }, { eps: RMS_EPS }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) =>
+      tf.engine().runKernel(RMS_NORM_GRAD, { x: sx!, weight: sw!, dy }, { eps: RMS_EPS }) as tf.Tensor[],
+  };
+}) as never);
+
+/**
+ * {@link rmsNorm} from tfjs ops, with a hand-written gradient (one fused expression instead of
+ * the ~10 ops autodiff records): `dx = r·(g·w − x·r²·mean(g·w·x))`, `dw = Σ g·x·r`, where
+ * `r = 1/sqrt(mean(x²) + eps)`.
+ */
+export const rmsNormOps: (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor = tf.customGrad(((
   x: tf.Tensor,
   weight: tf.Tensor,
   save: tf.GradSaveFunc,
@@ -40,6 +68,32 @@ export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
 }
 
+/**
+ * SwiGLU of a fused gate/up projection `gu [..., 2·ffn]` (gate, then up): `silu(gate)·up`,
+ * `[..., ffn]`. On the wasm backend one pass of this package's {@link SWIGLU} kernel each way;
+ * elsewhere {@link swigluOps}.
+ */
+export function swiglu(gu: tf.Tensor): tf.Tensor {
+  return trainKernelApplies(SWIGLU, gu.shape.at(-1)! / 2) ? swigluKernel(gu) : swigluOps(gu);
+}
+
+const swigluKernel: (gu: tf.Tensor) => tf.Tensor = tf.customGrad(((gu: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([gu]);
+  return {
+    value: tf.engine().runKernel(SWIGLU, { gu }, {}) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [sgu]: tf.Tensor[]) =>
+      tf.engine().runKernel(SWIGLU_GRAD, { gu: sgu!, dy }, {}) as tf.Tensor,
+  };
+}) as never);
+
+/** {@link swiglu} from tfjs ops, on every backend. */
+export function swigluOps(gu: tf.Tensor): tf.Tensor {
+  const shape = gu.shape;
+  const half = shape[shape.length - 1]! / 2;
+  const [gate, up] = tf.unstack(tf.reshape(gu, [-1, 2, half]), 1) as [tf.Tensor, tf.Tensor];
+  return tf.reshape(tf.mul(silu(gate), up), [...shape.slice(0, -1), half]);
+}
+
 /** `[B, T, H·dh] → [B, H, T, dh]`. */
 export function splitHeads(x: tf.Tensor, heads: number): tf.Tensor {
   const [b, t, d] = x.shape as [number, number, number];
@@ -58,7 +112,7 @@ export function splitQkv(
   heads: number,
   rotary?: { cos: tf.Tensor; sin: tf.Tensor; rotate: tf.Tensor2D },
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  if (rotary && qkvHeadsKernelApplies(x.shape[2]! / 3 / heads)) {
+  if (rotary && trainKernelApplies(QKV_HEADS, x.shape[2]! / 3 / heads)) {
     const { cos, sin } = rotary;
     return tf.engine().runKernel(QKV_HEADS, { x, cos, sin }, { heads }) as unknown as [
       tf.Tensor,

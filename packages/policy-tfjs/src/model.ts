@@ -11,6 +11,7 @@ import {
   rotateHalfMatrix,
   silu,
   splitQkv,
+  swiglu,
 } from './layers.js';
 import { createWeights } from './weights.js';
 
@@ -133,11 +134,7 @@ export class VlmNetwork {
   private gatedUp(x: tf.Tensor, mlp: string, fused: FusedWeights): tf.Tensor {
     const w = fused.get(`${mlp}.gate_up`);
     if (!w) return tf.mul(silu(this.linear(x, `${mlp}.gate_proj`)), this.linear(x, `${mlp}.up_proj`));
-    const y = this.product(x, w);
-    const shape = y.shape;
-    const half = shape[shape.length - 1]! / 2;
-    const [gate, up] = tf.unstack(tf.reshape(y, [-1, 2, half]), 1) as [tf.Tensor, tf.Tensor];
-    return tf.reshape(tf.mul(silu(gate), up), [...shape.slice(0, -1), half]);
+    return swiglu(this.product(x, w));
   }
 
   /** Pixels `[N, S, S, 3]` (normalised) → image tokens in the LM's width, `[N, P, dim]`. */

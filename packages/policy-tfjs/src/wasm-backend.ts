@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFusedDecode } from './fused-decode.js';
-import { installQkvHeadsKernel } from './qkv-heads-kernel.js';
+import { installTrainKernels } from './train-kernels.js';
 import { loadWasmGemm } from './wasm-gemm.js';
 import { installWasmIdentityFix } from './wasm-identity-fix.js';
 import type { WasmBackendLike } from './wasm-kernel-types.js';
@@ -9,7 +9,7 @@ import { installWasmSliceFix } from './wasm-slice-fix.js';
 
 /**
  * Switches tfjs to its wasm backend and installs this package's fixes for it (matrix products on
- * this package's own WebAssembly GEMM, slice, identity) and its q/k/v heads kernel. Node and the browser only differ in where
+ * this package's own WebAssembly GEMM, slice, identity) and its training-step kernels. Node and the browser only differ in where
  * the `.wasm` files are found (the caller points the loader at them with `setWasmPaths` first) and
  * in who may turn the GEMM off: Node reads `RL4VLM_WASM_GEMM=0` (and `RL4VLM_FUSED_DECODE=0`), a page
  * never reads `process.env`.
@@ -35,7 +35,7 @@ export async function activateWasm({
     await installFusedDecode(gemm && fusedDecode ? backend : undefined);
     installWasmSliceFix();
     installWasmIdentityFix();
-    await installQkvHeadsKernel(backend);
+    await installTrainKernels(backend);
   }
   return ok;
 }

@@ -15,8 +15,38 @@ export const QKV_HEADS = 'RL4VLMQkvHeads';
 /** The gradient of {@link QKV_HEADS}: `dq, dk, dv` back to `dx [B, T, 3·H·dh]`. */
 export const QKV_HEADS_GRAD = 'RL4VLMQkvHeadsGrad';
 
+/**
+ * RMSNorm `(x·r)·w`, `r = 1/sqrt(mean(x²) + eps)` over the last axis of `x`, as one pass (the
+ * composed form is ~10 kernels each way). Float sums in another order than tfjs's reductions:
+ * the same values to float tolerance, not the same bits.
+ */
+export const RMS_NORM = 'RL4VLMRmsNorm';
+/** The gradient of {@link RMS_NORM}: `dy` → `dx` and `dw` (two outputs). */
+export const RMS_NORM_GRAD = 'RL4VLMRmsNormGrad';
+/**
+ * SwiGLU of a fused gate/up projection `[..., 2·ffn]` (gate, then up): `silu(g)·u` `[..., ffn]`,
+ * as one pass instead of an unstack, a sigmoid and three multiplies (and ~8 kernels backward).
+ * Its sigmoid is its own (a polynomial `exp`, ~1 ulp): float tolerance, not the same bits.
+ */
+export const SWIGLU = 'RL4VLMSwiglu';
+/** The gradient of {@link SWIGLU}: `dy [..., ffn]` → `dgu [..., 2·ffn]`. */
+export const SWIGLU_GRAD = 'RL4VLMSwigluGrad';
+
 /** The exports of `assembly/train.ts` (addresses in bytes, sizes in elements). */
 interface TrainKernels {
+  rmsNormForward(x: number, w: number, out: number, rows: number, d: number, eps: number): void;
+  rmsNormBackward(
+    x: number,
+    w: number,
+    dy: number,
+    dx: number,
+    dw: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  swigluForward(gu: number, out: number, rows: number, ffn: number): void;
+  swigluBackward(gu: number, dy: number, dgu: number, rows: number, ffn: number): void;
   qkvToHeads(
     x: number,
     cos: number,
@@ -43,27 +73,30 @@ interface TrainKernels {
   ): void;
 }
 
-/** Whether `splitQkv` can run as {@link QKV_HEADS} on the active backend for heads of `headDim`. */
-export function qkvHeadsKernelApplies(headDim: number): boolean {
-  // The kernel works on 4-lane vectors within each half of a head.
-  return headDim % 8 === 0 && tf.getKernel(QKV_HEADS, tf.getBackend()) !== undefined;
+/**
+ * Whether `kernel` (one of this file's) runs on the active backend for a last axis of `width`:
+ * the kernels work on 4-lane vectors (within each half of a head for {@link QKV_HEADS}).
+ */
+export function trainKernelApplies(kernel: string, width: number): boolean {
+  const lanes = kernel === QKV_HEADS ? 8 : 4;
+  return width % lanes === 0 && tf.getKernel(kernel, tf.getBackend()) !== undefined;
 }
 
 const instances = new WeakMap<WasmBackendLike, Promise<Record<string, unknown> | undefined>>();
 
 /**
- * Registers {@link QKV_HEADS}, its gradient kernel and its gradient for the wasm `backend`, with
+ * Registers this file's kernels (and {@link QKV_HEADS}'s gradient) for the wasm `backend`, with
  * `assembly/train.ts` instantiated on its heap; where that is impossible (memory not exposed) it
- * registers nothing and `splitQkv` keeps the composed ops.
+ * registers nothing and the layers keep their composed ops.
  */
-export async function installQkvHeadsKernel(backend: WasmBackendLike): Promise<void> {
+export async function installTrainKernels(backend: WasmBackendLike): Promise<void> {
   let loading = instances.get(backend);
   if (!loading) {
     loading = instantiateOnHeap(backend, TRAIN_WASM_BASE64);
     instances.set(backend, loading);
   }
   const exports = (await loading) as unknown as TrainKernels | undefined;
-  for (const name of [QKV_HEADS, QKV_HEADS_GRAD]) {
+  for (const name of [QKV_HEADS, QKV_HEADS_GRAD, RMS_NORM, RMS_NORM_GRAD, SWIGLU, SWIGLU_GRAD]) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   }
   if (!exports) return;
@@ -95,6 +128,41 @@ export async function installQkvHeadsKernel(backend: WasmBackendLike): Promise<v
       exports.qkvFromHeads(at(dq), at(dk), at(dv), at(cos), at(sin), at(dx), b, t, heads, dh);
       return dx as never;
     }) as tf.KernelFunc,
+  });
+  const register = (
+    kernelName: string,
+    kernelFunc: (inputs: Record<string, TensorInfoLike>, attrs: Record<string, number>) => unknown,
+  ) =>
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: (({ inputs, attrs }) => kernelFunc(inputs as never, attrs as never)) as tf.KernelFunc,
+    });
+  const size = (t: TensorInfoLike) => t.shape.reduce((a, b) => a * b, 1);
+  register(RMS_NORM, ({ x, weight }, { eps }) => {
+    const d = weight!.shape[0]!;
+    const out = backend.makeOutput(x!.shape, 'float32');
+    exports.rmsNormForward(at(x!), at(weight!), at(out), size(x!) / d, d, eps!);
+    return out;
+  });
+  register(RMS_NORM_GRAD, ({ x, weight, dy }, { eps }) => {
+    const d = weight!.shape[0]!;
+    const dx = backend.makeOutput(x!.shape, 'float32');
+    const dw = backend.makeOutput([d], 'float32');
+    exports.rmsNormBackward(at(x!), at(weight!), at(dy!), at(dx), at(dw), size(x!) / d, d, eps!);
+    return [dx, dw];
+  });
+  register(SWIGLU, ({ gu }) => {
+    const ffn = gu!.shape.at(-1)! / 2;
+    const out = backend.makeOutput([...gu!.shape.slice(0, -1), ffn], 'float32');
+    exports.swigluForward(at(gu!), at(out), size(out) / ffn, ffn);
+    return out;
+  });
+  register(SWIGLU_GRAD, ({ gu, dy }) => {
+    const ffn = gu!.shape.at(-1)! / 2;
+    const dgu = backend.makeOutput(gu!.shape, 'float32');
+    exports.swigluBackward(at(gu!), at(dy!), at(dgu), size(dy!) / ffn, ffn);
+    return dgu;
   });
   if (!tf.getGradient(QKV_HEADS)) {
     tf.registerGradient({
