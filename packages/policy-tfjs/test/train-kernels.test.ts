@@ -92,7 +92,7 @@ describe('the training-step kernels (wasm)', () => {
     expect(worst).toBeLessThan(1);
   }
 
-  it('RMSNorm: values and gradients (x and w) of the composed ops to float tolerance, as one kernel each way', async () => {
+  it('RMSNorm: values and gradients (x and w) of the composed ops to float tolerance, as one kernel each way, keeping no tensors', async () => {
     const x = tf.mul(tf.tensor3d(values(3 * 7 * 16, 11), [3, 7, 16]), 3);
     const w = tf.add(tf.tensor1d(values(16, 12)), 1);
     const kernel = valueAndGrads(rmsNorm, [x, w], 13);
@@ -100,6 +100,7 @@ describe('the training-step kernels (wasm)', () => {
     expectClose(kernel.value, ops.value, 1e-5);
     expectClose(kernel.grads[0]!, ops.grads[0]!, 1e-5);
     expectClose(kernel.grads[1]!, ops.grads[1]!, 1e-5);
+    const before = tf.memory().numTensors;
     const info = await tf.profile(() =>
       tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(rmsNorm(a, b)))([x, w]),
     );
@@ -108,13 +109,14 @@ describe('the training-step kernels (wasm)', () => {
     expect(names.filter((n) => n === `${RMS_NORM}Grad`)).toHaveLength(1);
     expect(names).not.toContain('Rsqrt');
     tf.dispose(info.result as tf.Tensor[]);
+    expect(tf.memory().numTensors).toBe(before);
     // A width that is not a multiple of 4 takes the composed ops, with the same results.
     const odd = tf.tensor2d(values(5 * 6, 14), [5, 6]);
     const ow = tf.tensor1d(values(6, 15));
     expect(Array.from(rmsNorm(odd, ow).dataSync())).toEqual(Array.from(rmsNormOps(odd, ow).dataSync()));
   });
 
-  it('SwiGLU: value and gradient of the composed ops to float tolerance, as one kernel each way', async () => {
+  it('SwiGLU: value and gradient of the composed ops to float tolerance, as one kernel each way, keeping no tensors', async () => {
     // Gates from −12 to 12, where the sigmoid saturates on both sides.
     const gu = tf.mul(tf.tensor3d(values(3 * 5 * 24, 21), [3, 5, 24]), 12);
     const kernel = valueAndGrads(swiglu, [gu], 22);
@@ -123,11 +125,13 @@ describe('the training-step kernels (wasm)', () => {
     expectClose(kernel.grads[0]!, ops.grads[0]!, 1e-5);
     // Not trivially equal: a wrong half (gate and up swapped) would fail.
     expect(Array.from(kernel.value).some((v) => Math.abs(v) > 1)).toBe(true);
+    const before = tf.memory().numTensors;
     const info = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.sum(swiglu(a)))(gu));
     const names = info.kernels.map((k) => k.name);
     expect(names.filter((n) => n === SWIGLU)).toHaveLength(1);
     expect(names.filter((n) => n === `${SWIGLU}Grad`)).toHaveLength(1);
     expect(names).not.toContain('Sigmoid');
     tf.dispose(info.result as tf.Tensor);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
