@@ -6,10 +6,8 @@
 // package folder with its dist/) trains with that build's Adam, as a training run does, instead of
 // tfjs's `tf.train.adam`.
 import { loadavg } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
+import { arg, benchPrompts, cpuUs, loadBuild, loadTrainerAdam, sampledItems, trainStep } from './common.mjs';
 
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
@@ -18,9 +16,7 @@ const patchSize = arg('patch') === undefined ? undefined : Number(arg('patch'));
 const dist = arg('dist');
 const reps = Number(arg('reps', 3));
 const trainerDir = arg('trainer');
-const trainerAdam = trainerDir
-  ? (await import(pathToFileURL(path.join(path.resolve(trainerDir), 'dist', 'index.js')).href)).Adam
-  : undefined;
+const trainerAdam = await loadTrainerAdam(trainerDir);
 const { builtinCorpus, countParameters, TfjsPolicy } = await loadBuild(dist);
 const cpuSeconds = () => cpuUs() / 1e6;
 

@@ -61,6 +61,15 @@ export async function sampledItems(policy, prompts, newTokens) {
 }
 
 /**
+ * The `Adam` class of the @rl4vlm/trainer package folder `dir` (its dist/), for {@link trainStep}'s
+ * `trainerAdam`; `undefined` without a folder (the step then updates with `tf.train.adam`).
+ */
+export async function loadTrainerAdam(dir) {
+  if (!dir) return undefined;
+  return (await import(pathToFileURL(path.join(path.resolve(dir), 'dist', 'index.js')).href)).Adam;
+}
+
+/**
  * A training step over `items` as PPO runs one: score (log-probs and values), a loss from both,
  * backward, an Adam update; the returned function runs one step and waits for it. The update is
  * tfjs's `tf.train.adam`, or with `trainerAdam` (the `Adam` class of a `@rl4vlm/trainer` build) the

@@ -7,10 +7,8 @@
 // --dist profiles another build (see compare.mjs), so before and after use the same script;
 // --trainer DIR (a @rl4vlm/trainer package folder with its dist/) updates with that build's Adam,
 // the step a training run takes, instead of tfjs's `tf.train.adam`.
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { arg, benchPrompts, cpuUs, loadBuild, sampledItems, trainStep } from './common.mjs';
+import { arg, benchPrompts, cpuUs, loadBuild, loadTrainerAdam, sampledItems, trainStep } from './common.mjs';
 
 const preset = arg('preset', 'tiny');
 const batch = Number(arg('batch', 16));
@@ -18,9 +16,7 @@ const newTokens = Number(arg('new', 64));
 const top = Number(arg('top', 12));
 const dist = arg('dist');
 const trainerDir = arg('trainer');
-const trainerAdam = trainerDir
-  ? (await import(pathToFileURL(path.join(path.resolve(trainerDir), 'dist', 'index.js')).href)).Adam
-  : undefined;
+const trainerAdam = await loadTrainerAdam(trainerDir);
 const { builtinCorpus, TfjsPolicy } = await loadBuild(dist);
 const policy = await TfjsPolicy.create(preset);
 

@@ -101,34 +101,6 @@ export async function installTrainKernels(backend: WasmBackendLike): Promise<voi
   }
   if (!exports) return;
   const at = (t: TensorInfoLike) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  tf.registerKernel({
-    kernelName: QKV_HEADS,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, attrs }) => {
-      const { x, cos, sin } = inputs as unknown as Record<string, TensorInfoLike>;
-      const { heads } = attrs as unknown as { heads: number };
-      const [b, t, d3] = x.shape as [number, number, number];
-      const dh = d3 / 3 / heads;
-      const [q, k, v] = [0, 1, 2].map(() => backend.makeOutput([b, heads, t, dh], 'float32')) as [
-        TensorInfoLike,
-        TensorInfoLike,
-        TensorInfoLike,
-      ];
-      exports.qkvToHeads(at(x), at(cos), at(sin), at(q), at(k), at(v), b, t, heads, dh);
-      return [q, k, v] as never;
-    }) as tf.KernelFunc,
-  });
-  tf.registerKernel({
-    kernelName: QKV_HEADS_GRAD,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs }) => {
-      const { dq, dk, dv, cos, sin } = inputs as unknown as Record<string, TensorInfoLike>;
-      const [b, heads, t, dh] = dq.shape as [number, number, number, number];
-      const dx = backend.makeOutput([b, t, 3 * heads * dh], 'float32');
-      exports.qkvFromHeads(at(dq), at(dk), at(dv), at(cos), at(sin), at(dx), b, t, heads, dh);
-      return dx as never;
-    }) as tf.KernelFunc,
-  });
   const register = (
     kernelName: string,
     kernelFunc: (inputs: Record<string, TensorInfoLike>, attrs: Record<string, number>) => unknown,
@@ -138,6 +110,23 @@ export async function installTrainKernels(backend: WasmBackendLike): Promise<voi
       backendName: 'wasm',
       kernelFunc: (({ inputs, attrs }) => kernelFunc(inputs as never, attrs as never)) as tf.KernelFunc,
     });
+  register(QKV_HEADS, ({ x, cos, sin }, { heads }) => {
+    const [b, t, d3] = x!.shape as [number, number, number];
+    const dh = d3 / 3 / heads!;
+    const [q, k, v] = [0, 1, 2].map(() => backend.makeOutput([b, heads!, t, dh], 'float32')) as [
+      TensorInfoLike,
+      TensorInfoLike,
+      TensorInfoLike,
+    ];
+    exports.qkvToHeads(at(x!), at(cos!), at(sin!), at(q), at(k), at(v), b, t, heads!, dh);
+    return [q, k, v];
+  });
+  register(QKV_HEADS_GRAD, ({ dq, dk, dv, cos, sin }) => {
+    const [b, heads, t, dh] = dq!.shape as [number, number, number, number];
+    const dx = backend.makeOutput([b, t, 3 * heads * dh], 'float32');
+    exports.qkvFromHeads(at(dq!), at(dk!), at(dv!), at(cos!), at(sin!), at(dx), b, t, heads, dh);
+    return dx;
+  });
   const size = (t: TensorInfoLike) => t.shape.reduce((a, b) => a * b, 1);
   register(RMS_NORM, ({ x, weight }, { eps }) => {
     const d = weight!.shape[0]!;
