@@ -16,8 +16,9 @@ export function jsonActionReply(label: string, thoughts = 'I choose at random.')
 export interface RandomPolicyOptions {
   /**
    * The legal action labels, e.g. `['-', '+']` for NumberLine, or a function of the prompt
-   * (for envs whose legal actions change, like ALFWorld). When absent, each prompt's
-   * `info.legalActions`, `info.admissibleCommands` or `info.actionLabels` is used.
+   * (for envs whose legal actions change, like ALFWorld). When absent, or when the function
+   * gives none, each prompt's `info.legalActions`, `info.admissibleCommands` or
+   * `info.actionLabels` is used.
    */
   labels?: LegalLabels;
   /** Writes a label as a reply. Default {@link jsonActionReply}. */
@@ -67,8 +68,8 @@ export class RandomPolicy implements VlmPolicy {
 
   /** The legal labels of `prompt`; throws, naming where it looked, when there are none. */
   legalLabels(prompt: PromptWithInfo): readonly string[] {
-    const found =
-      typeof this.labels === 'function' ? this.labels(prompt) : (this.labels ?? labelsFromInfo(prompt.info));
+    const given = typeof this.labels === 'function' ? this.labels(prompt) : this.labels;
+    const found = given?.length ? given : labelsFromInfo(prompt.info);
     if (!found || found.length === 0) {
       throw new Error(
         `RandomPolicy has no legal actions for this prompt: pass { labels } to the constructor, or put a non-empty string[] in the prompt's info under one of ${LEGAL_LABEL_INFO_KEYS.join(', ')}`,

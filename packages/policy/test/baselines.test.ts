@@ -65,6 +65,17 @@ describe('RandomPolicy', () => {
     expect(g!.text).toBe('ACT 42');
     expect(() => new RandomPolicy({ labels: [] })).toThrow(/at least one/);
   });
+
+  it("falls back to the prompt's info when the labels function gives none (ALFWorld under the CLI)", async () => {
+    const policy = new RandomPolicy({ labels: (p) => (p.info?.fixed ? ['+'] : undefined) });
+    const [fixed, household] = await policy.generate([
+      prompt({ fixed: true, admissibleCommands: ['look'] }),
+      prompt({ admissibleCommands: ['open drawer 1'] }),
+    ]);
+    expect(actionOf(fixed!.text)).toBe('+');
+    expect(actionOf(household!.text)).toBe('open drawer 1');
+    await expect(policy.generate([prompt({})])).rejects.toThrow(/admissibleCommands/);
+  });
 });
 
 describe('OraclePolicy', () => {

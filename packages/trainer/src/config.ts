@@ -200,6 +200,11 @@ export const oracleDataConfigSchema = z
     episodes: positiveInt.default(64),
     /** Probability that a step's reply comes from the noise policy instead (a deliberately imperfect teacher). */
     noise: z.number().min(0).max(1).default(0),
+    /**
+     * What a noise step records: `noise` (the reply played: an imperfect dataset) or `teacher`
+     * (the teacher's reply to the state the slip led to: DART-style recovery data).
+     */
+    noiseTarget: z.enum(['noise', 'teacher']).default('noise'),
     maxEpisodeSteps: positiveInt.default(50),
   })
   .prefault({});

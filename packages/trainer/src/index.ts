@@ -104,7 +104,11 @@ export {
   type MinibatchUpdateResult,
   minibatchUpdate,
 } from './minibatch-update.js';
-export { buildOracleDataset, type OracleDatasetOptions } from './oracle-dataset.js';
+export {
+  buildOracleDataset,
+  type NoiseTarget,
+  type OracleDatasetOptions,
+} from './oracle-dataset.js';
 export { packExample } from './packed-example.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';
 export { type PpoLossInput, type PpoLossOutput, type PpoLossSettings, ppoLoss } from './ppo-loss.js';

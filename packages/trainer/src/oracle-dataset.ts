@@ -5,6 +5,9 @@ import type { TextEnvLike } from './rollout.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 import type { SftExample } from './sft.js';
 
+/** What a noise step of {@link buildOracleDataset} records: the reply played, or the teacher's. */
+export type NoiseTarget = 'noise' | 'teacher';
+
 /** Options of {@link buildOracleDataset}. */
 export interface OracleDatasetOptions {
   env: TextEnvLike;
@@ -14,6 +17,13 @@ export interface OracleDatasetOptions {
   noisePolicy?: VlmPolicy;
   /** Probability that a step's reply comes from `noisePolicy`: a deliberately imperfect dataset. Default 0. */
   noise?: number;
+  /**
+   * What a noise step records. `noise` (default): the noise policy's reply, so the data itself
+   * is imperfect. `teacher`: the teacher's reply to that state, while the env still plays the
+   * noise reply (DART-style noise injection): the data stays correct and also covers the states
+   * a slip leads to, with the teacher's way back, which expert-only transcripts never show.
+   */
+  noiseTarget?: NoiseTarget;
   episodes: number;
   seed: number;
   /** Safety cap on steps per episode. Default 50. */
@@ -23,7 +33,8 @@ export interface OracleDatasetOptions {
 /**
  * SFT transcripts from an env's oracle: plays `episodes` seeded episodes with the teacher (or,
  * with probability `noise` per step, the noise policy), recording (prompt, info, reply) at each
- * step. The env is stepped with the recorded reply, so the states follow the data's own policy.
+ * step. The env is stepped with the played reply, so the states follow the data's own policy;
+ * with `noiseTarget: 'teacher'` a noise step records the teacher's reply instead of the one played.
  * Frames are kept deflated ({@link packExample}): reading `prompt` gives them back exactly.
  */
 export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftExample[]> {
@@ -36,11 +47,14 @@ export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftEx
     for (let t = 0; t < (o.maxEpisodeSteps ?? 50); t++) {
       const prompt = o.env.prompt(current.observation, current.info);
       const source = noise > 0 && rng.float() < noise ? o.noisePolicy! : o.teacher;
-      const [g] = await source.generate([{ ...prompt, info: current.info } as PromptWithInfo], {
-        temperature: 0,
-        seed: rng.seed(),
-      });
-      out.push(packExample({ prompt, info: current.info, target: g!.text }));
+      const request = [{ ...prompt, info: current.info } as PromptWithInfo];
+      const seed = rng.seed();
+      const [g] = await source.generate(request, { temperature: 0, seed });
+      const relabel = source !== o.teacher && o.noiseTarget === 'teacher';
+      const target = relabel
+        ? (await o.teacher.generate(request, { temperature: 0, seed }))[0]!.text
+        : g!.text;
+      out.push(packExample({ prompt, info: current.info, target }));
       const r = await o.env.step(g!.text);
       if (r.terminated || r.truncated) break;
       current = { observation: r.observation, info: r.info };

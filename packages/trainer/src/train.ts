@@ -234,6 +234,7 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
             ? new RandomPolicy({ labels: deps.noiseLabels, seed: config.seed })
             : undefined,
         noise: config.sft.data.noise,
+        noiseTarget: config.sft.data.noiseTarget,
         episodes: config.sft.data.episodes,
         seed: config.seed,
         maxEpisodeSteps: config.sft.data.maxEpisodeSteps,

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodePng, Rng } from '@rl4vlm/env';
 import { RandomPolicy } from '@rl4vlm/policy';
-import type { Command } from 'commander';
+import type { NoiseTarget } from '@rl4vlm/trainer';
+import { type Command, Option } from 'commander';
 import { requireOracle } from '../plugins/index.js';
 import { type CommonFlags, legalLabels, makeTextEnv, setup } from '../setup.js';
 import { addEnvFlags, int } from './env-flags.js';
@@ -11,6 +12,7 @@ interface SftDataFlags extends CommonFlags {
   out: string;
   episodes: number;
   noise: number;
+  noiseTarget: NoiseTarget;
   maxSteps: number;
 }
 
@@ -24,6 +26,8 @@ export interface SftDataLine {
   prompt: string;
   reply: string;
   fromOracle: boolean;
+  /** The reply the env was stepped with, where it is not `reply` (a noise step under `--noise-target teacher`). */
+  played?: string;
   conversations: { from: 'human' | 'gpt'; value: string }[];
 }
 
@@ -41,10 +45,12 @@ export async function writeSftData(flags: SftDataFlags): Promise<{ lines: number
     let { observation, info } = await env.reset({ seed });
     for (let t = 0; t < flags.maxSteps; t++) {
       const prompt = env.prompt(observation, info);
-      const fromOracle = !(flags.noise > 0 && rng.float() < flags.noise);
-      const reply = fromOracle
-        ? await oracle(prompt, info)
-        : (await noisy.generate([{ ...prompt, info } as never]))[0]!.text;
+      const noiseStep = flags.noise > 0 && rng.float() < flags.noise;
+      const played = noiseStep
+        ? (await noisy.generate([{ ...prompt, info } as never]))[0]!.text
+        : await oracle(prompt, info);
+      const fromOracle = !noiseStep || flags.noiseTarget === 'teacher';
+      const reply = noiseStep && fromOracle ? await oracle(prompt, info) : played;
       const id = `ep${e}-step${t}`;
       const image = `images/${id}.png`;
       if (prompt.images[0]) writeFileSync(path.join(flags.out, image), encodePng(prompt.images[0]));
@@ -57,13 +63,14 @@ export async function writeSftData(flags: SftDataFlags): Promise<{ lines: number
         prompt: prompt.text,
         reply,
         fromOracle,
+        ...(played !== reply ? { played } : {}),
         conversations: [
           { from: 'human', value: prompt.text },
           { from: 'gpt', value: reply },
         ],
       };
       out.push(JSON.stringify(line));
-      const step = await env.step(reply);
+      const step = await env.step(played);
       ({ observation, info } = step);
       if (step.terminated || step.truncated) break;
     }
@@ -91,6 +98,14 @@ export function registerSftData(program: Command): void {
       Number,
       0,
     )
+    .addOption(
+      new Option(
+        '--noise-target <who>',
+        "what a noise step records: the random reply played, or the oracle's reply to that state (DART-style recovery data)",
+      )
+        .choices(['noise', 'teacher'])
+        .default('noise'),
+    )
     .option('--max-steps <n>', 'cap on steps per episode', int, 50)
     .addHelpText(
       'after',
@@ -100,7 +115,8 @@ Output: <out>/data.jsonl, one line per step in LLaVA's conversation format
 
 Examples:
   $ rl4vlm sft-data --env gym-cards/NumberLine-v0 -n 200 -o data/numberline
-  $ rl4vlm sft-data --env gym-cards/Points24-v0 --noise 0.1 --set env.text.cot=false`,
+  $ rl4vlm sft-data --env gym-cards/Points24-v0 --noise 0.1 --set env.text.cot=false
+  $ rl4vlm sft-data --preset alfworld --noise 0.2 --noise-target teacher -n 500 -o data/alfworld-dart`,
     )
     .action(async (flags: SftDataFlags) => {
       const { lines, file } = await writeSftData(flags);

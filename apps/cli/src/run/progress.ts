@@ -27,21 +27,33 @@ function formatEta(seconds: number): string {
 /**
  * Turns progress events into bars with rate and ETA (one bar per phase: the whole RL run in
  * updates, then one update's rollout and optimisation, eval, sft). On a terminal the bars redraw in place (cli-progress); elsewhere (CI, a pipe) it prints a
- * line at the start, every quarter and the end of each stage, so logs stay short.
+ * line at the start, every quarter and the end of each stage, so logs stay short, and also
+ * whenever `lineEverySeconds` have passed without one, so an hours-long stage in a log file
+ * still shows its rate and ETA.
  */
 export class ProgressReporter {
   private readonly multibar?: cliProgress.MultiBar;
   private readonly bars = new Map<
     string,
-    { bar?: cliProgress.SingleBar; start: number; startDone: number; total: number; quarter: number }
+    {
+      bar?: cliProgress.SingleBar;
+      start: number;
+      startDone: number;
+      total: number;
+      quarter: number;
+      lastLine: number;
+    }
   >();
   private readonly write: (line: string) => void;
+  private readonly lineEveryMs: number;
 
   constructor({
     stream = process.stderr,
     tty = Boolean(process.stderr.isTTY),
-  }: { stream?: NodeJS.WritableStream; tty?: boolean } = {}) {
+    lineEverySeconds = 300,
+  }: { stream?: NodeJS.WritableStream; tty?: boolean; lineEverySeconds?: number } = {}) {
     this.write = (line) => stream.write(`${line}\n`);
+    this.lineEveryMs = lineEverySeconds * 1000;
     if (tty) {
       this.multibar = new cliProgress.MultiBar(
         {
@@ -67,7 +79,7 @@ export class ProgressReporter {
     if (!state || restarted || (event.done <= 1 && state.quarter >= 4)) {
       state?.bar?.stop();
       if (state?.bar) this.multibar?.remove(state.bar);
-      state = { start: now, startDone: event.done, total: event.total, quarter: -1 };
+      state = { start: now, startDone: event.done, total: event.total, quarter: -1, lastLine: now };
       if (this.multibar) {
         state.bar = this.multibar.create(event.total, 0, {
           label: LABELS[key] ?? key.padEnd(8),
@@ -88,8 +100,9 @@ export class ProgressReporter {
       state.bar.update(event.done, { rate: rateText, etaText: formatEta(eta), extra });
     } else {
       const quarter = event.total > 0 ? Math.floor((4 * event.done) / event.total) : 4;
-      if (quarter > state.quarter) {
+      if (quarter > state.quarter || now - state.lastLine >= this.lineEveryMs) {
         state.quarter = quarter;
+        state.lastLine = now;
         this.write(
           `${(LABELS[key] ?? key).trim()} ${event.done}/${event.total} | ${rateText}/s | ETA ${formatEta(eta)} ${extra}`.trimEnd(),
         );

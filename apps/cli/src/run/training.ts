@@ -116,6 +116,7 @@ async function runSftOnly(
         ? new RandomPolicy({ seed: config.seed, labels: legalLabels(registry, config.env) })
         : undefined,
     noise: config.sft.data.noise,
+    noiseTarget: config.sft.data.noiseTarget,
     episodes: config.sft.data.episodes,
     seed: config.seed,
     maxEpisodeSteps: config.sft.data.maxEpisodeSteps,

@@ -81,6 +81,7 @@ describe('the example plugin through the CLI, by package name', () => {
       out,
       episodes: 3,
       noise: 0,
+      noiseTarget: 'noise',
       maxSteps: 10,
     });
     const data = readFileSync(file, 'utf8')
@@ -114,6 +115,7 @@ describe('rl4vlm sft-data with an imperfect teacher', () => {
       out,
       episodes: 12,
       noise: 0.5,
+      noiseTarget: 'noise',
       maxSteps: 10,
     });
     const data = readFileSync(file, 'utf8')
@@ -124,6 +126,33 @@ describe('rl4vlm sft-data with an imperfect teacher', () => {
     expect(noisy.length).toBeGreaterThan(0.2 * data.length);
     expect(noisy.length).toBeLessThan(0.8 * data.length);
     for (const line of noisy) expect(JSON.parse(line.reply).action).toMatch(/^[+-]$/);
+  });
+
+  it("--noise-target teacher plays the random replies but records the oracle's", async () => {
+    const read = async (noiseTarget: 'noise' | 'teacher') => {
+      const { file } = await writeSftData({
+        env: 'gym-cards/NumberLine-v0',
+        out: tmp(`sft-${noiseTarget}-`),
+        episodes: 12,
+        noise: 0.5,
+        noiseTarget,
+        maxSteps: 10,
+      });
+      return readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as SftDataLine);
+    };
+    const noise = await read('noise');
+    const teacher = await read('teacher');
+    // The same episodes: the env takes the random reply either way.
+    expect(teacher.map((l) => l.prompt)).toEqual(noise.map((l) => l.prompt));
+    expect(teacher.every((l) => l.fromOracle)).toBe(true);
+    const relabelled = teacher.filter((l) => l.played !== undefined);
+    expect(relabelled.map((l) => l.played)).toEqual(noise.filter((l) => !l.fromOracle).map((l) => l.reply));
+    // Where the random move was the wrong one, the recorded reply names the other move.
+    const actionOf = (reply: string) => JSON.parse(reply).action as string;
+    expect(relabelled.some((l) => actionOf(l.reply) !== actionOf(l.played!))).toBe(true);
   });
 });
 

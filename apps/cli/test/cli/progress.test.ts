@@ -35,6 +35,24 @@ describe('ProgressReporter', () => {
     expect(lines.some((l) => l.startsWith('eval 1/4'))).toBe(true);
   });
 
+  it('without a terminal also prints a line when lineEverySeconds pass between quarters', async () => {
+    const out = capture();
+    const reporter = new ProgressReporter({ stream: out.stream, tty: false, lineEverySeconds: 0.02 });
+    // 6 of 100 steps: inside the first quarter, so only the time rule can add lines.
+    for (let i = 1; i <= 6; i++) {
+      reporter.onProgress({ phase: 'sft', done: i, total: 100 });
+      await sleep(30);
+    }
+    const lines = out.text().trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.at(-1)).toMatch(/^sft 6\/100 \| \d+\.\d+\/s \| ETA \d+s$/);
+    // The default (5 minutes) stays with the quarters.
+    const quiet = capture();
+    const reporter2 = new ProgressReporter({ stream: quiet.stream, tty: false });
+    for (let i = 1; i <= 6; i++) reporter2.onProgress({ phase: 'sft', done: i, total: 100 });
+    expect(quiet.text().trim().split('\n')).toHaveLength(1);
+  });
+
   it('on a terminal draws bars with the rate and ETA', async () => {
     const out = capture();
     Object.assign(out.stream, {
