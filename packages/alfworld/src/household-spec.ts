@@ -2,7 +2,7 @@ import type { EnvSpec } from '@rl4vlm/env';
 import { z } from 'zod';
 import { HouseholdEnv } from './household/household-env.js';
 import { householdOptionsSchema } from './household/household-options.js';
-import { alfworldText } from './text/alfworld-text.js';
+import { alfworldText, alfworldThought } from './text/alfworld-text.js';
 import { writeExpertReply } from './text/expert-reply.js';
 import { AlfworldRewardWrapper, alfworldRewardSchema } from './text/reward-wrapper.js';
 
@@ -30,14 +30,20 @@ export const householdSpec: EnvSpec<HouseholdKwargs> = {
   kwargsSchema: householdKwargsSchema as never,
   text: (options) => alfworldText(options),
   // The expert's next move from `info` (the warm-start label), written in the reply format.
-  oracle:
-    ({ cot = true }) =>
-    (_prompt, info) => {
+  // With `thought: 'plan'` the reason shows its work where the expert gives one (`expertPlan`).
+  oracle: ({ cot = true, ...options }) => {
+    const plan = alfworldThought(options) === 'plan';
+    return (_prompt, info) => {
       const command = info.expertCommand as string | undefined;
       if (!command) return writeExpertReply({ command: 'look', reason: 'The task is done' }, { cot });
+      const reason =
+        (plan ? (info.expertPlan as string | undefined) : undefined) ??
+        (info.expertReason as string | undefined) ??
+        'This is the next step of the plan';
       return writeExpertReply(
-        { command, reason: (info.expertReason as string | undefined) ?? 'This is the next step of the plan' },
+        { command, reason },
         { cot: Boolean(cot), goal: info.goal as string | undefined },
       );
-    },
+    };
+  },
 };

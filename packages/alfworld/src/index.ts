@@ -58,7 +58,14 @@ export {
 export { type AlfworldInfo, type AlfworldObservation, alfworldObservationSpace } from './observation.js';
 export { HouseholdRenderer } from './render/household-renderer.js';
 export { renderTextFrame } from './render/text-frame.js';
-export { ALFWORLD_COT_LAMBDA, type AlfworldTextOptions, alfworldText } from './text/alfworld-text.js';
+export {
+  ALFWORLD_COT_LAMBDA,
+  ALFWORLD_THOUGHTS,
+  type AlfworldTextOptions,
+  type AlfworldThought,
+  alfworldText,
+  alfworldThought,
+} from './text/alfworld-text.js';
 export { type ExpertReplyOptions, writeExpertReply } from './text/expert-reply.js';
 export {
   ACTION_TAIL_CHARS,

@@ -1,6 +1,7 @@
+import { Rng } from '@rl4vlm/env';
 import { describe, expect, it } from 'vitest';
 import { accepts } from '../src/household/catalog.js';
-import { expertNextCommand, expertPlan } from '../src/household/expert.js';
+import { expertNextCommand, expertNextStep, expertPlan } from '../src/household/expert.js';
 import { generateGame } from '../src/household/generator.js';
 import { Household } from '../src/household/household.js';
 import { TASK_ROOMS, TASK_TYPES } from '../src/household/task-types.js';
@@ -98,5 +99,55 @@ describe('search expert (knowledge: search)', () => {
     }
     // The full expert walks to where the objects are, so it does notice.
     expect(fullDiffers).toBeGreaterThan(50);
+  });
+});
+
+describe("the search expert's plan (the 'plan' thought)", () => {
+  it('lists what is in view, then the places in search order, and goes to the one it names, also off its own path', () => {
+    const rng = new Rng(5);
+    const counts = { search: 0, fresh: 0, after: 0, wrap: 0, take: 0 };
+    for (let seed = 0; seed < 300; seed++) {
+      const house = new Household(generateGame({ seed }));
+      for (let t = 0; t < 50; t++) {
+        const step = expertNextStep(house, { knowledge: 'search' });
+        if (!step) break;
+        if (step.plan) {
+          const view = house.visibleObjects().map((o) => o.name);
+          expect(
+            step.plan.startsWith(view.length ? `In view: ${view.join(', ')}. ` : 'Nothing in view. '),
+          ).toBe(true);
+          const places = /Places to search: ([^;]+); (.*)$/.exec(step.plan);
+          if (step.command.startsWith('take ')) counts.take++;
+          if (places) {
+            counts.search++;
+            const list = places[1]!.split(', ');
+            expect(list).toEqual([...list].sort());
+            const target = step.command.replace(/^go to /, '');
+            expect(list).toContain(target);
+            const facing = house.facing;
+            if (facing === null) {
+              counts.fresh++;
+              expect(places[2]).toBe(`I face none of them yet, so I start with the ${target}`);
+              expect(target).toBe(list.find((r) => house.receptacle(r).loc !== house.agentLoc));
+            } else if (places[2]!.startsWith('after')) {
+              counts.after++;
+              expect(places[2]).toBe(`after the ${facing} comes the ${target}`);
+              // Nothing between the place faced and the target but places where the agent stands.
+              const between = list.filter((r) => r > facing && r < target);
+              expect(between.every((r) => house.receptacle(r).loc === house.agentLoc)).toBe(true);
+            } else {
+              counts.wrap++;
+              expect(places[2]).toBe(`none comes after the ${facing}, so I start over with the ${target}`);
+            }
+          }
+        }
+        // Now and then a random admissible command, so the plan is checked off the expert's path too.
+        const admissible = house.admissibleCommands();
+        house.execute(rng.float() < 0.3 ? admissible[rng.int(0, admissible.length - 1)]! : step.command);
+      }
+    }
+    expect(counts.search).toBeGreaterThan(500);
+    expect(counts.take).toBeGreaterThan(100);
+    for (const kind of ['fresh', 'after', 'wrap'] as const) expect(counts[kind]).toBeGreaterThan(5);
   });
 });

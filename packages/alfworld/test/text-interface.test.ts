@@ -2,6 +2,7 @@ import { TextEnv } from '@rl4vlm/env';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HouseholdEnv, type HouseholdInfo } from '../src/household/household-env.js';
+import { householdSpec } from '../src/household-spec.js';
 import { ALFWORLD_COT_LAMBDA, alfworldText } from '../src/text/alfworld-text.js';
 import { writeExpertReply } from '../src/text/expert-reply.js';
 import { parseAlfworldAction } from '../src/text/parse-action.js';
@@ -212,6 +213,35 @@ describe('expert replies', () => {
       }
     }
     expect(writeExpertReply({ command: 'look', reason: 'r' }, { cot: false })).toBe('{"action": "look"}');
+  });
+
+  it("the oracle's 'plan' thought writes the expert's plan where it has one, its reason elsewhere", async () => {
+    const short = householdSpec.oracle!({ cot: true }, {});
+    const plan = householdSpec.oracle!({ cot: true, thought: 'plan' }, {});
+    const env = new HouseholdEnv({ image: false, expert: 'search' });
+    let planned = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      let { observation, info } = env.reset({ seed });
+      for (let t = 0; t < 50 && (info as HouseholdInfo).expertCommand; t++) {
+        const i = info as HouseholdInfo;
+        const prompt = alfworldPrompt(observation, i);
+        const a = JSON.parse(await plan(prompt, i));
+        const b = JSON.parse(await short(prompt, i));
+        expect(a.action).toBe(i.expertCommand);
+        expect(b.action).toBe(i.expertCommand);
+        expect(b.thoughts).toContain(i.expertReason);
+        if (i.expertPlan) {
+          planned++;
+          expect(a.thoughts).toBe(`My task is to ${i.goal}. ${i.expertPlan}.`);
+        } else expect(a.thoughts).toBe(b.thoughts);
+        ({ observation, info } = env.step(i.expertCommand!));
+      }
+    }
+    expect(planned).toBeGreaterThan(20);
+    expect(() => householdSpec.oracle!({ thought: 'long' }, {})).toThrow(
+      /env\.text\.thought must be one of 'short', 'plan', got "long"/,
+    );
+    expect(() => alfworldText({ thought: 'long' as never })).toThrow(/env\.text\.thought/);
   });
 
   it('exports the ALFWorld CoT λ of the paper', () => {

@@ -6,6 +6,12 @@ import type { HouseholdGame, HouseObject, Receptacle, Wording } from './world.js
 export interface ExpertStep {
   command: string;
   reason: string;
+  /**
+   * The reason with its work shown, where there is work to show: on a search step, every place
+   * that can hold what is sought, in the order searched, then the one after the place faced
+   * (the `plan` thought). Absent elsewhere: `reason` already says all.
+   */
+  plan?: string;
 }
 
 const STATEFUL = {
@@ -154,9 +160,11 @@ function searchFetch(
   const wanted = new Set(candidates.map((o) => o.name));
   const seen = house.visibleObjects().find((o) => wanted.has(o.name));
   if (seen) {
+    const reason = `The ${seen.name} is here in the ${seen.parent}, so I pick it up`;
     return {
       command: `take ${seen.name} from ${seen.parent}`,
-      reason: `The ${seen.name} is here in the ${seen.parent}, so I pick it up`,
+      reason,
+      plan: `${inView(house)}. ${reason}`,
     };
   }
   const type = candidates[0]?.type;
@@ -170,10 +178,8 @@ function searchFetch(
 function searchLamp(house: Household, held: HouseObject, toggle: string): ExpertStep {
   const lamp = house.visibleObjects().find((o) => o.type === toggle);
   if (lamp) {
-    return {
-      command: `use ${lamp.name}`,
-      reason: `I hold the ${held.name} next to the ${lamp.name}, so I turn it on`,
-    };
+    const reason = `I hold the ${held.name} next to the ${lamp.name}, so I turn it on`;
+    return { command: `use ${lamp.name}`, reason, plan: `${inView(house)}. ${reason}` };
   }
   const places = house.game.receptacles.filter((r) => LAMP_HOLDERS.includes(r.type));
   return searchNext(house, places, `I hold the ${held.name} and need a ${toggle}`);
@@ -188,14 +194,32 @@ function searchNext(house: Household, places: Receptacle[], why: string): Expert
       reason: `${why}; the ${closedHere.name} is closed, so I open it to look inside`,
     };
   }
-  const away = places.filter((r) => r.loc !== house.agentLoc).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const byName = (a: Receptacle, b: Receptacle) => (a.name < b.name ? -1 : 1);
+  const away = places.filter((r) => r.loc !== house.agentLoc).sort(byName);
   const facing = house.facing;
-  const next = away.find((r) => facing === null || r.name > facing) ?? away[0];
+  const after = away.find((r) => facing === null || r.name > facing);
+  const next = after ?? away[0];
   if (!next) throw new Error(`The search expert has nowhere left to look in game seed ${house.game.seed}`);
+  // The plan lists the candidates in search order, so "the next place" becomes a copy of the
+  // name after the one faced instead of a lookup a small model must learn by heart.
+  const list = [...places].sort(byName).map((r) => r.name);
+  const pick =
+    facing === null
+      ? `I face none of them yet, so I start with the ${next.name}`
+      : after
+        ? `after the ${facing} comes the ${next.name}`
+        : `none comes after the ${facing}, so I start over with the ${next.name}`;
   return {
     command: `go to ${next.name}`,
     reason: `${why}; none is in view, so I search the next place, the ${next.name}`,
+    plan: `${inView(house)}. ${why}, and none is here. Places to search: ${list.join(', ')}; ${pick}`,
   };
+}
+
+/** What the agent sees where it stands, as a `plan` thought starts: copying it comes before judging it. */
+function inView(house: Household): string {
+  const names = house.visibleObjects().map((o) => o.name);
+  return names.length ? `In view: ${names.join(', ')}` : 'Nothing in view';
 }
 
 /** Puts down an object the task does not need, as near as possible. */

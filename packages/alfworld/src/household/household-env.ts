@@ -24,6 +24,8 @@ export interface HouseholdInfo extends AlfworldInfo {
   expertCommand?: string;
   /** Why the expert picks `expertCommand`, in words (the warm-start chain of thought). */
   expertReason?: string;
+  /** `expertReason` with the search spelled out, on search steps (the `plan` thought's). */
+  expertPlan?: string;
   wording: string;
 }
 
@@ -130,6 +132,7 @@ export class HouseholdEnv extends BaseEnv<AlfworldObservation, string> {
       room: house.game.room,
       gameSeed: house.game.seed,
       ...(expert ? { expertCommand: expert.command, expertReason: expert.reason } : {}),
+      ...(expert?.plan ? { expertPlan: expert.plan } : {}),
       wording: this.options.wording,
     };
   }

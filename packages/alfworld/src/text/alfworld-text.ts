@@ -9,10 +9,32 @@ import { alfworldPrompt } from './prompt.js';
  */
 export const ALFWORLD_COT_LAMBDA = 0.2;
 
+/**
+ * The chain of thought of the expert's replies (`env.text.thought`), which SFT teaches:
+ * - `short` (default): the goal and the expert's reason in a sentence.
+ * - `plan` (ours): on the steps that find things, the objects in view first, then, when none is
+ *   wanted, every place that can hold it in search order and the one after the place faced, so
+ *   choosing the next place is a copy rather than a lookup learnt by heart.
+ */
+export const ALFWORLD_THOUGHTS = ['short', 'plan'] as const;
+export type AlfworldThought = (typeof ALFWORLD_THOUGHTS)[number];
+
+/** `options.thought`, checked: an unknown value is an error naming the field and the allowed values. */
+export function alfworldThought(options: { thought?: unknown }): AlfworldThought {
+  const thought = options.thought ?? 'short';
+  if (!ALFWORLD_THOUGHTS.includes(thought as AlfworldThought))
+    throw new RangeError(
+      `env.text.thought must be one of ${ALFWORLD_THOUGHTS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(thought)}`,
+    );
+  return thought as AlfworldThought;
+}
+
 /** Options of {@link alfworldText}. */
 export interface AlfworldTextOptions {
   /** The CoT prompt (default) or the action-only ablation. */
   cot?: boolean;
+  /** Which chain of thought the expert's replies write (see {@link ALFWORLD_THOUGHTS}); the prompt is the same. */
+  thought?: AlfworldThought;
   /** What a reply with no admissible command becomes (default `raw`, as RL4VLM; `invalid`; `closest`). */
   onNoMatch?: NoMatchPolicy;
   [key: string]: unknown;
@@ -32,7 +54,9 @@ export interface AlfworldTextOptions {
 export function alfworldText({
   cot = true,
   onNoMatch = 'raw',
+  ...rest
 }: AlfworldTextOptions = {}): TextInterface<AlfworldObservation, string> {
+  alfworldThought(rest);
   if (!NO_MATCH_POLICIES.includes(onNoMatch)) {
     throw new RangeError(
       `alfworldText onNoMatch must be one of ${NO_MATCH_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(onNoMatch)}`,
