@@ -6,6 +6,8 @@
  *
  *   node results/alfworld-by-type.mjs [--references N] [eval.json ...]
  *
+ * `a.json+b.json` is one row over both files' episodes (an evaluation done in two parts).
+ *
  * An eval file's episodes carry their seed; the task type is recomputed from it (the env draws
  * its game from the reset seed), so the files need nothing ALFWorld-specific. Success is
  * `return > 0`, a win under the `alfworld` preset's win-only reward. `--references N` plays N
@@ -62,10 +64,11 @@ function row(name, counts) {
 console.log(
   `| policy | ${TASK_TYPES.join(' | ')} | mean over types | all episodes |\n|${' --- |'.repeat(TASK_TYPES.length + 3)}`,
 );
+// `a.json+b.json` pools the files' episodes into one row (e.g. episodes 0–99 and 100–299).
 for (const file of files) {
-  const e = readJson(file);
+  const records = file.split('+').flatMap((part) => readJson(part).records);
   const counts = {};
-  for (const r of e.records) {
+  for (const r of records) {
     const c = tally(counts, await taskType(r.seed));
     c.n += 1;
     if (r.success) c.wins += 1;
