@@ -5,7 +5,10 @@
  * how often the policy's command is the search expert's next command, how often it is not even
  * admissible ("Nothing happens."; the RL4VLM parser plays the reply's whole text when it names no
  * admissible command), and how often it repeats a command of the same episode that
- * changed nothing (a loop), plus the share of episodes that end by the 50-step limit:
+ * changed nothing (a loop), plus the share of episodes that end by the 50-step limit. For the
+ * episodes lost, a second line says where each first left the expert: the expert's verb → the
+ * policy's, and whether the reply itself named an admissible command (`named`) or one that is not
+ * (`invented`, e.g. `countertop 3` in a room with two, which closest parsing then replaced):
  *
  *   node results/alfworld-agreement.mjs results/runs/alf-sft/eval-after-sft.json [...]
  *
@@ -38,9 +41,11 @@ for (const file of files) {
   let firstExpert = 0;
   let capped = 0;
   let wins = 0;
+  const departures = new Map();
   for (const record of evaluation.records) {
     let { info } = await env.reset({ seed: record.seed });
     const useless = new Set();
+    let departed = record.success;
     for (const [t, step] of record.steps.entries()) {
       // A reply that did not parse was played as a random admissible command, which the record
       // does not name: the replay stops there (its later states are unknown).
@@ -50,6 +55,12 @@ for (const file of files) {
       if (agrees) expert++;
       if (agrees && t === 0) firstExpert++;
       if (!info.admissibleCommands.includes(step.action)) inadmissible++;
+      if (!agrees && !departed && info.expertCommand) {
+        departed = true;
+        const named = info.admissibleCommands.includes(replyAction(step.text)) ? 'named' : 'invented';
+        const key = `${info.expertCommand.split(' ')[0]} → ${step.action.split(' ')[0]} (${named})`;
+        departures.set(key, (departures.get(key) ?? 0) + 1);
+      }
       if (useless.has(step.action)) repeats++;
       const before = JSON.stringify(info.admissibleCommands);
       const result = await env.step(step.action);
@@ -66,4 +77,16 @@ for (const file of files) {
       `the search expert's command ${pct(expert, steps)} (first step ${pct(firstExpert, n)}), ` +
       `not admissible ${pct(inadmissible, steps)}, repeating a command that changed nothing ${pct(repeats, steps)}`,
   );
+  const lost = [...departures.values()].reduce((a, b) => a + b, 0);
+  const ranked = [...departures].sort((a, b) => b[1] - a[1]).map(([k, c]) => `${k} ${c}`);
+  console.log(`  ${lost} lost episodes, first departure from the expert: ${ranked.join(', ')}`);
+}
+
+/** The `"action"` value a reply wrote (before any parsing rule chose a command), or ''. */
+function replyAction(text) {
+  try {
+    return String(JSON.parse(text).action ?? '');
+  } catch {
+    return '';
+  }
 }
