@@ -102,6 +102,39 @@ describe('search expert (knowledge: search)', () => {
   });
 });
 
+describe('search expert off its own path', () => {
+  it('finds a pick-two object that was put in another receptacle of the goal type (it threw "nowhere left to look")', () => {
+    // Found by a GiGPO rollout: one wateringcan in drawer 4, the other in drawer 1, the agent at
+    // the coffee table, the only other place a wateringcan fits.
+    const house = new Household(generateGame({ seed: 2081408996 }));
+    expect(house.game.task.type).toBe('pick_two_obj_and_place');
+    for (const command of [
+      'go to coffeetable 1',
+      'take wateringcan 2 from coffeetable 1',
+      'go to drawer 4',
+      'put wateringcan 2 in/on drawer 4',
+      'go to coffeetable 1',
+      'take wateringcan 1 from coffeetable 1',
+      'go to drawer 1',
+      'open drawer 1',
+      'put wateringcan 1 in/on drawer 1',
+      'go to coffeetable 1',
+    ])
+      expect(house.execute(command).valid, command).toBe(true);
+    // From here the expert still wins: it fetches the wateringcan from the other drawer.
+    let steps = 0;
+    for (
+      let step = expertNextStep(house, { knowledge: 'search' });
+      step;
+      step = expertNextStep(house, { knowledge: 'search' })
+    ) {
+      expect(house.execute(step.command).valid, step.command).toBe(true);
+      expect(++steps).toBeLessThan(50);
+    }
+    expect(house.won()).toBe(true);
+  });
+});
+
 describe("the search expert's plan (the 'plan' thought)", () => {
   it('lists what is in view, then the places in search order, and goes to the one it names, also off its own path', () => {
     const rng = new Rng(5);

@@ -168,9 +168,11 @@ function searchFetch(
     };
   }
   const type = candidates[0]?.type;
-  const places = house.game.receptacles.filter(
-    (r) => type !== undefined && accepts(r.type, type) && r.type !== skipType,
-  );
+  const fits = (r: Receptacle) => type !== undefined && accepts(r.type, type);
+  let places = house.game.receptacles.filter((r) => fits(r) && r.type !== skipType);
+  // A pick-two object can lie in a goal-type receptacle other than the one being filled (put
+  // there by a policy off the expert's path): once nothing else is left, search those too.
+  if (!places.some((r) => r.loc !== house.agentLoc)) places = house.game.receptacles.filter(fits);
   return searchNext(house, places, why);
 }
 
