@@ -172,7 +172,8 @@ function searchFetch(
   let places = house.game.receptacles.filter((r) => fits(r) && r.type !== skipType);
   // A pick-two object can lie in a goal-type receptacle other than the one being filled (put
   // there by a policy off the expert's path): once nothing else is left, search those too.
-  if (!places.some((r) => r.loc !== house.agentLoc)) places = house.game.receptacles.filter(fits);
+  const here = (r: Receptacle) => r.loc === house.agentLoc;
+  if (!places.some((r) => !here(r) || !r.isOpen)) places = house.game.receptacles.filter(fits);
   return searchNext(house, places, why);
 }
 
