@@ -224,10 +224,19 @@ describe('worker-thread replicas', () => {
       policyId: 'tfjs:tiny',
     });
     pool.phase = 'sft step 3';
-    const chunks = [0, 1, 2, 3].map((i) => ({ kind: 'sft' as const, examples: [data[i]!], batchTokens: 40 }));
+    // The main thread's share (chunks 0–1) is one example each; worker 1's (chunks 2–3) is 64
+    // examples each, so worker 1 is still busy when the main thread's share is done and the
+    // timer fires: the kill always lands mid-call, however fast the machine.
+    const small = (i: number) => ({ kind: 'sft' as const, examples: [data[i]!], batchTokens: 40 });
+    const big = {
+      kind: 'sft' as const,
+      examples: Array.from({ length: 64 }, (_, i) => data[i % data.length]!),
+      batchTokens: 2560,
+    };
+    const chunks = [small(0), small(1), big, big];
     const started = Date.now();
     const call = pool.gradients(chunks);
-    setTimeout(() => void pool.threads[0]!.terminate(), 50); // worker 1 (worker 0 is the main thread)
+    setTimeout(() => void pool.threads[0]!.terminate(), 0); // worker 1 (worker 0 is the main thread)
     const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplicaFailedError);
     expect((error as ReplicaFailedError).worker).toBe(1);
