@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { NOISE_TARGETS } from './oracle-dataset.js';
 
 /*
  * Every setting of the trainer, validated with zod. Defaults are sized for the `tiny` policy on
@@ -204,8 +205,13 @@ export const oracleDataConfigSchema = z
      * What a noise step records: `noise` (the reply played: an imperfect dataset) or `teacher`
      * (the teacher's reply to the state the slip led to: DART-style recovery data).
      */
-    noiseTarget: z.enum(['noise', 'teacher']).default('noise'),
+    noiseTarget: z.enum(NOISE_TARGETS).default('noise'),
     maxEpisodeSteps: positiveInt.default(50),
+    /**
+     * Seed of the episodes played; null = the run seed. A second SFT round from a checkpoint
+     * sets another, so it sees episodes the first round did not.
+     */
+    seed: z.number().int().nullable().default(null),
   })
   .prefault({});
 

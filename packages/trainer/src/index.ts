@@ -106,8 +106,10 @@ export {
 } from './minibatch-update.js';
 export {
   buildOracleDataset,
+  NOISE_TARGETS,
   type NoiseTarget,
   type OracleDatasetOptions,
+  oracleDatasetFromConfig,
 } from './oracle-dataset.js';
 export { packExample } from './packed-example.js';
 export { type PpoResult, type PpoState, type RunPpoOptions, runPpo } from './ppo.js';

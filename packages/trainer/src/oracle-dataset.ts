@@ -1,12 +1,22 @@
 import { Rng } from '@rl4vlm/env';
-import type { PromptWithInfo, VlmPolicy } from '@rl4vlm/policy';
+import {
+  type LegalLabels,
+  type OracleFn,
+  OraclePolicy,
+  type PromptWithInfo,
+  RandomPolicy,
+  type VlmPolicy,
+} from '@rl4vlm/policy';
+import type { OracleDataConfig } from './config.js';
 import { packExample } from './packed-example.js';
 import type { TextEnvLike } from './rollout.js';
 import { deriveSeed, SeedStream } from './seeds.js';
 import type { SftExample } from './sft.js';
 
+/** What a noise step of {@link buildOracleDataset} can record: the reply played, or the teacher's. */
+export const NOISE_TARGETS = ['noise', 'teacher'] as const;
 /** What a noise step of {@link buildOracleDataset} records: the reply played, or the teacher's. */
-export type NoiseTarget = 'noise' | 'teacher';
+export type NoiseTarget = (typeof NOISE_TARGETS)[number];
 
 /** Options of {@link buildOracleDataset}. */
 export interface OracleDatasetOptions {
@@ -61,4 +71,30 @@ export async function buildOracleDataset(o: OracleDatasetOptions): Promise<SftEx
     }
   }
   return out;
+}
+
+/**
+ * The SFT data an `sft.data` config section asks for, from the env's oracle: its episodes are
+ * seeded by `data.seed`, or by the run seed when that is null, so a later SFT round given
+ * another `data.seed` trains on episodes the earlier rounds never saw.
+ */
+export function oracleDatasetFromConfig(o: {
+  env: TextEnvLike;
+  oracle: OracleFn;
+  data: OracleDataConfig;
+  runSeed: number;
+  /** The env's action labels, which the noise policy picks from (else each prompt's legal actions). */
+  noiseLabels?: LegalLabels;
+}): Promise<SftExample[]> {
+  const seed = o.data.seed ?? o.runSeed;
+  return buildOracleDataset({
+    env: o.env,
+    teacher: new OraclePolicy(o.oracle),
+    noisePolicy: o.data.noise > 0 ? new RandomPolicy({ labels: o.noiseLabels, seed }) : undefined,
+    noise: o.data.noise,
+    noiseTarget: o.data.noiseTarget,
+    episodes: o.data.episodes,
+    seed,
+    maxEpisodeSteps: o.data.maxEpisodeSteps,
+  });
 }

@@ -1,13 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry as defaultEnvRegistry, type EnvRegistry, TextEnv } from '@rl4vlm/env';
-import {
-  isTrainablePolicy,
-  type OracleFn,
-  OraclePolicy,
-  type PolicyRegistry,
-  RandomPolicy,
-} from '@rl4vlm/policy';
+import { isTrainablePolicy, type OracleFn, type PolicyRegistry } from '@rl4vlm/policy';
 import { AlgorithmRegistry } from './algorithm-registry.js';
 import { builtinAlgorithms } from './algorithms/index.js';
 import { cleanTempCheckpoints, listCheckpoints } from './checkpoint.js';
@@ -20,7 +14,7 @@ import {
   type ProgressCallback,
   readJsonLines,
 } from './metrics.js';
-import { buildOracleDataset } from './oracle-dataset.js';
+import { oracleDatasetFromConfig } from './oracle-dataset.js';
 import type { PpoResult } from './ppo.js';
 import { type Replicas, ReplicatedPolicy } from './replicas/replicas.js';
 import { startReplicas } from './replicas/start-replicas.js';
@@ -226,18 +220,12 @@ export async function train(configInput: TrainConfigInput, deps: TrainDeps): Pro
       if (!deps.oracle)
         throw new Error('config.sft needs deps.oracle: the env oracle that writes the target replies');
       const [dataEnv] = makeTextEnvs(envRegistry, config.env, 1);
-      const examples = await buildOracleDataset({
+      const examples = await oracleDatasetFromConfig({
         env: dataEnv!,
-        teacher: new OraclePolicy(deps.oracle),
-        noisePolicy:
-          config.sft.data.noise > 0
-            ? new RandomPolicy({ labels: deps.noiseLabels, seed: config.seed })
-            : undefined,
-        noise: config.sft.data.noise,
-        noiseTarget: config.sft.data.noiseTarget,
-        episodes: config.sft.data.episodes,
-        seed: config.seed,
-        maxEpisodeSteps: config.sft.data.maxEpisodeSteps,
+        oracle: deps.oracle,
+        data: config.sft.data,
+        runSeed: config.seed,
+        noiseLabels: deps.noiseLabels,
       });
       result.sft = await runSft({
         policy: tfPolicy,

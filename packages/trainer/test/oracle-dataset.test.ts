@@ -1,6 +1,7 @@
 import { OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
 import { describe, expect, it } from 'vitest';
-import { buildOracleDataset, type NoiseTarget } from '../src/oracle-dataset.js';
+import { oracleDataConfigSchema } from '../src/config.js';
+import { buildOracleDataset, type NoiseTarget, oracleDatasetFromConfig } from '../src/oracle-dataset.js';
 import { makeNumberLine, oracleReply } from './fixtures/number-line.js';
 
 /** A dataset where 70% of the steps are played by a policy that always says "+". */
@@ -36,5 +37,27 @@ describe('buildOracleDataset noiseTarget', () => {
     const byDefault = await build();
     const played = await build('noise');
     expect(byDefault.map((e) => e.target)).toEqual(played.map((e) => e.target));
+  });
+});
+
+describe('oracleDatasetFromConfig', () => {
+  const fromConfig = (seed: number | null, runSeed = 3) =>
+    oracleDatasetFromConfig({
+      env: makeNumberLine(),
+      oracle: (_p, info) => oracleReply(info),
+      data: oracleDataConfigSchema.parse({ episodes: 20, noise: 0.3, seed }),
+      runSeed,
+      noiseLabels: ['+', '-'],
+    });
+  const starts = (examples: { prompt: { text: string } }[]) => examples.map((e) => e.prompt.text);
+
+  it('plays the run seed’s episodes when data.seed is null, and other episodes under another data.seed', async () => {
+    const byRunSeed = await fromConfig(null);
+    expect(starts(await fromConfig(3))).toEqual(starts(byRunSeed)); // null means the run seed
+    expect(starts(await fromConfig(null, 4))).not.toEqual(starts(byRunSeed));
+    // A second round with data.seed 4 sees the same episodes as a run seeded 4, whatever its run seed.
+    const second = await fromConfig(4);
+    expect(starts(second)).toEqual(starts(await fromConfig(null, 4)));
+    expect(starts(second)).not.toEqual(starts(byRunSeed));
   });
 });

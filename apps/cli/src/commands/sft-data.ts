@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodePng, Rng } from '@rl4vlm/env';
 import { RandomPolicy } from '@rl4vlm/policy';
-import type { NoiseTarget } from '@rl4vlm/trainer';
+import { NOISE_TARGETS, type NoiseTarget } from '@rl4vlm/trainer';
 import { type Command, Option } from 'commander';
 import { requireOracle } from '../plugins/index.js';
 import { type CommonFlags, legalLabels, makeTextEnv, setup } from '../setup.js';
@@ -103,7 +103,7 @@ export function registerSftData(program: Command): void {
         '--noise-target <who>',
         "what a noise step records: the random reply played, or the oracle's reply to that state (DART-style recovery data)",
       )
-        .choices(['noise', 'teacher'])
+        .choices(NOISE_TARGETS)
         .default('noise'),
     )
     .option('--max-steps <n>', 'cap on steps per episode', int, 50)

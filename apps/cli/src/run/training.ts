@@ -1,9 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isTrainablePolicy, OraclePolicy, RandomPolicy } from '@rl4vlm/policy';
+import { isTrainablePolicy } from '@rl4vlm/policy';
 import { RedisRollouts } from '@rl4vlm/rollout-redis';
 import {
-  buildOracleDataset,
   describeResumePlan,
   type EvalSummary,
   evaluate,
@@ -12,6 +11,7 @@ import {
   JsonLinesSink,
   type MetricsSink,
   makeTextEnvs,
+  oracleDatasetFromConfig,
   planResume,
   runSft,
   StopFlag,
@@ -108,18 +108,12 @@ async function runSftOnly(
   if (!isTrainablePolicy(policy))
     throw new Error(`Policy '${config.policy.id}' is not trainable, so it cannot be fine-tuned`);
   const [dataEnv] = makeTextEnvs(registry.envs, config.env, 1);
-  const examples = await buildOracleDataset({
+  const examples = await oracleDatasetFromConfig({
     env: dataEnv!,
-    teacher: new OraclePolicy(oracle),
-    noisePolicy:
-      config.sft.data.noise > 0
-        ? new RandomPolicy({ seed: config.seed, labels: legalLabels(registry, config.env) })
-        : undefined,
-    noise: config.sft.data.noise,
-    noiseTarget: config.sft.data.noiseTarget,
-    episodes: config.sft.data.episodes,
-    seed: config.seed,
-    maxEpisodeSteps: config.sft.data.maxEpisodeSteps,
+    oracle,
+    data: config.sft.data,
+    runSeed: config.seed,
+    noiseLabels: legalLabels(registry, config.env),
   });
   const sink = new JsonLinesSink(path.join(runDir, 'metrics.jsonl'));
   if (plan) {
