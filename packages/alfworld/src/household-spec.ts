@@ -1,9 +1,11 @@
-import type { EnvSpec } from '@rl4vlm/env';
+import type { Env, EnvSpec } from '@rl4vlm/env';
 import { z } from 'zod';
 import { HouseholdEnv } from './household/household-env.js';
 import { householdOptionsSchema } from './household/household-options.js';
+import type { AlfworldObservation } from './observation.js';
 import { alfworldText, alfworldThought } from './text/alfworld-text.js';
 import { writeExpertReply } from './text/expert-reply.js';
+import { AlfworldHistoryWrapper, historyKwargSchema } from './text/history-wrapper.js';
 import { AlfworldRewardWrapper, alfworldRewardSchema } from './text/reward-wrapper.js';
 
 /** `reward`: RL4VLM's reward settings (default), or `false` for the bare TextWorld score (1 on a win). */
@@ -14,8 +16,19 @@ export const rewardKwargSchema = z.union([z.literal(false), alfworldRewardSchema
   progressMode: 'level',
 });
 
+/** `env` itself, or wrapped to keep its last `history` steps in `info.history` for the prompt. */
+export function withHistory(
+  env: Env<AlfworldObservation, string>,
+  history: number,
+): Env<AlfworldObservation, string> {
+  return history > 0 ? new AlfworldHistoryWrapper(env, history) : env;
+}
+
 /** Keyword arguments of `alfworld/Household-v0`. */
-export const householdKwargsSchema = householdOptionsSchema.extend({ reward: rewardKwargSchema });
+export const householdKwargsSchema = householdOptionsSchema.extend({
+  reward: rewardKwargSchema,
+  history: historyKwargSchema,
+});
 export type HouseholdKwargs = z.output<typeof householdKwargsSchema>;
 
 /** The registry entry of `alfworld/Household-v0`. */
@@ -23,9 +36,9 @@ export const householdSpec: EnvSpec<HouseholdKwargs> = {
   id: 'alfworld/Household-v0',
   description:
     "ALFWorld's text game in TypeScript over generated household rooms, with a rendered view and an expert",
-  factory: ({ reward, ...options }) => {
+  factory: ({ reward, history, ...options }) => {
     const env = new HouseholdEnv(options);
-    return reward === false ? env : new AlfworldRewardWrapper(env, reward);
+    return withHistory(reward === false ? env : new AlfworldRewardWrapper(env, reward), history);
   },
   kwargsSchema: householdKwargsSchema as never,
   text: (options) => alfworldText(options),

@@ -68,6 +68,11 @@ export {
 } from './text/alfworld-text.js';
 export { type ExpertReplyOptions, writeExpertReply } from './text/expert-reply.js';
 export {
+  type AlfworldHistoryEntry,
+  AlfworldHistoryWrapper,
+  historyKwargSchema,
+} from './text/history-wrapper.js';
+export {
   ACTION_TAIL_CHARS,
   NO_MATCH_POLICIES,
   type NoMatchPolicy,

@@ -2,9 +2,10 @@ import { TextEnv } from '@rl4vlm/env';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HouseholdEnv, type HouseholdInfo } from '../src/household/household-env.js';
-import { householdSpec } from '../src/household-spec.js';
+import { householdKwargsSchema, householdSpec } from '../src/household-spec.js';
 import { ALFWORLD_COT_LAMBDA, alfworldText } from '../src/text/alfworld-text.js';
 import { writeExpertReply } from '../src/text/expert-reply.js';
+import { AlfworldHistoryWrapper } from '../src/text/history-wrapper.js';
 import { parseAlfworldAction } from '../src/text/parse-action.js';
 import { alfworldPrompt } from '../src/text/prompt.js';
 import { pythonListRepr, pythonRepr } from '../src/text/python-repr.js';
@@ -246,5 +247,52 @@ describe('expert replies', () => {
 
   it('exports the ALFWorld CoT λ of the paper', () => {
     expect(ALFWORLD_COT_LAMBDA).toBe(0.2);
+  });
+});
+
+describe('history (env kwarg)', () => {
+  const make = (history: number) =>
+    new TextEnv(
+      householdSpec.factory(householdKwargsSchema.parse({ image: false, history })) as never,
+      alfworldText({ cot: true }),
+    );
+  const sentence = (text: string) =>
+    text.slice(text.indexOf('You have taken'), text.indexOf('You are also given'));
+
+  it('shows the last K steps, oldest first, before the current scene; with 0 the prompt is RL4VLM’s', async () => {
+    const plain = make(0);
+    const kept = make(2);
+    let a = await plain.reset({ seed: 4 });
+    let b = await kept.reset({ seed: 4 });
+    expect(kept.prompt(b.observation, b.info).text).toBe(plain.prompt(a.observation, a.info).text);
+    const seen: { observation: string; action: string }[] = [];
+    for (let t = 0; t < 3; t++) {
+      const command = (b.info as HouseholdInfo).expertCommand!;
+      seen.push({ observation: b.observation.text, action: command });
+      const reply = writeExpertReply({ command, reason: 'next' }, { cot: true });
+      [a, b] = [await plain.step(reply), await kept.step(reply)];
+    }
+    const withHistory = kept.prompt(b.observation, b.info).text;
+    const without = plain.prompt(a.observation, a.info).text;
+    expect(sentence(withHistory)).toBe(
+      `You have taken 3 steps; the last 2, oldest first: [Observation: ${pythonRepr(seen[1]!.observation)}, Action: '${seen[1]!.action}'], [Observation: ${pythonRepr(seen[2]!.observation)}, Action: '${seen[2]!.action}']. `,
+    );
+    expect(sentence(without)).toBe('');
+    // Everything else is the same prompt, word for word.
+    expect(withHistory.replace(sentence(withHistory), '')).toBe(without);
+    // A new episode starts with no history.
+    b = await kept.reset({ seed: 5 });
+    expect(sentence(kept.prompt(b.observation, b.info).text)).toBe('');
+  });
+
+  it('rejects a history length that is not a whole number from 0 to 50, naming the field', () => {
+    for (const history of [-1, 1.5, 51]) {
+      const parsed = householdKwargsSchema.safeParse({ history });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues[0]!.path).toEqual(['history']);
+    }
+    expect(() => new AlfworldHistoryWrapper(new HouseholdEnv() as never, 0)).toThrow(
+      /length must be an integer ≥ 1/,
+    );
   });
 });
